@@ -1,0 +1,21 @@
+using System.CommandLine;
+using NtkRepro.Cli.Commands;
+
+namespace NtkRepro.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => Run(args);
+
+    /// <summary>Runs the command line in-process (tests call this too).</summary>
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var root = new RootCommand(
+            "ntkrepro: a reproduction of Loo et al., 'Evolution of Neural Tangent Kernels under Benign and Adversarial Training' (NeurIPS 2022).");
+        root.Subcommands.Add(DataCommand.Create());
+        var config = new InvocationConfiguration();
+        if (output != null) config.Output = output;
+        if (error != null) config.Error = error;
+        return root.Parse(args).Invoke(config);
+    }
+}

@@ -1,0 +1,41 @@
+using NtkRepro.Util;
+using TorchSharp;
+
+namespace NtkRepro.Models;
+
+/// <summary>
+/// Saves and loads a model's parameters and BN buffers (TorchSharp's state-dict format), written
+/// atomically so an interrupted save never leaves a file that looks complete.
+/// </summary>
+public static class Checkpoint
+{
+    public static void Save(torch.nn.Module model, string path)
+    {
+        var buffer = new MemoryStream(); // TorchSharp closes the stream it saves to
+        model.save(buffer);
+        var bytes = buffer.ToArray();
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    public static void Load(torch.nn.Module model, string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found", path);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            model.load(stream, strict: true);
+        }
+        catch (Exception e) when (e is not FileNotFoundException)
+        {
+            throw new InvalidDataException($"{path}: cannot load into {model.GetName()} ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Rebuilds the model a checkpoint was saved from.</summary>
+    public static NtkModel LoadModel(ModelSpec spec, string path)
+    {
+        var model = spec.Create(seed: 0);
+        Load(model, path);
+        return model;
+    }
+}

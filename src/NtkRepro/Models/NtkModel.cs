@@ -1,0 +1,51 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NtkRepro.Models;
+
+/// <summary>
+/// A classifier network written once, against <see cref="ILayerAlgebra{T}"/>. The standard
+/// forward pass uses <see cref="StandardAlgebra"/>; linearization evaluates the same definition
+/// over (primal, tangent) pairs.
+/// </summary>
+public abstract class NtkModel : nn.Module<Tensor, Tensor>
+{
+    protected NtkModel(string name, ModelSpec spec) : base(name) => Spec = spec;
+
+    public ModelSpec Spec { get; }
+
+    public abstract T Apply<T>(ILayerAlgebra<T> algebra, T x);
+
+    public override Tensor forward(Tensor x) => Apply(StandardAlgebra.Instance, x);
+
+    /// <summary>Parameters in registration order, the order every flat parameter vector uses.</summary>
+    public IReadOnlyList<Parameter> ParameterList() => parameters().ToList();
+
+    public long ParameterCount() => parameters().Sum(p => p.numel());
+}
+
+/// <summary>Which network, how wide, how many classes: enough to rebuild it.</summary>
+public sealed record ModelSpec(string Architecture, int Width, int Classes)
+{
+    public const string ResNet18 = "resnet18";
+    public const string SmallCnn = "small-cnn";
+    public const string Mlp = "mlp";
+
+    public static readonly IReadOnlyList<string> Architectures = [ResNet18, SmallCnn, Mlp];
+
+    /// <summary>Builds the network with parameters drawn from <paramref name="seed"/>.</summary>
+    public NtkModel Create(int seed)
+    {
+        torch.manual_seed(seed);
+        return Architecture switch
+        {
+            ResNet18 => new ResNet18(this),
+            SmallCnn => new SmallCnn(this),
+            Mlp => new Mlp(this),
+            _ => throw new ArgumentException($"unknown architecture '{Architecture}' (known: {string.Join(", ", Architectures)})"),
+        };
+    }
+
+    public override string ToString() => $"{Architecture} (width {Width}, {Classes} classes)";
+}

@@ -1,0 +1,56 @@
+using NtkRepro.Data;
+using TorchSharp;
+using Xunit;
+
+namespace NtkRepro.Tests.Infrastructure;
+
+/// <summary>A fact that is skipped, with the reason, where no CUDA device is available.</summary>
+public sealed class CudaFactAttribute : FactAttribute
+{
+    public CudaFactAttribute()
+    {
+        if (!torch.cuda.is_available())
+            Skip = "needs a CUDA GPU: none is available (build with -p:TorchBackend=cuda on a GPU machine)";
+    }
+}
+
+/// <summary>
+/// A fact that needs real CIFAR-10 in the data root (the subset or the full download); skipped
+/// with the reason where none is found.
+/// </summary>
+public sealed class CifarFactAttribute : FactAttribute
+{
+    public CifarFactAttribute(bool full = false)
+    {
+        var reason = TestData.MissingCifar10Reason(full);
+        if (reason != null) Skip = reason;
+    }
+}
+
+public static class TestData
+{
+    public static CifarSource? Cifar10(bool full = false)
+    {
+        var root = DataRoot.Resolve();
+        if (root == null) return null;
+        var source = CifarSource.Find(root.Path, CifarSource.Cifar10);
+        return source == null || (full && !source.IsFull) ? null : source;
+    }
+
+    public static string? MissingCifar10Reason(bool full)
+    {
+        var root = DataRoot.Resolve();
+        if (root == null) return "needs CIFAR-10: " + DataRoot.NotFoundHelp;
+        var source = CifarSource.Find(root.Path, CifarSource.Cifar10);
+        if (source == null) return $"needs CIFAR-10: none found in data root {root.Path}";
+        if (full && !source.IsFull) return $"needs the full CIFAR-10 download: data root {root.Path} holds only the subset";
+        return null;
+    }
+
+    public static string TempDir(string name)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ntkrepro-tests", $"{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
