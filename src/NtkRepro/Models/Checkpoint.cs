@@ -34,7 +34,7 @@ public static class Checkpoint
     /// <summary>Rebuilds the model a checkpoint was saved from.</summary>
     public static NtkModel LoadModel(ModelSpec spec, string path)
     {
-        var model = spec.Create(seed: 0);
+        var model = spec.Build();
         Load(model, path);
         return model;
     }

@@ -9,6 +9,8 @@ namespace NtkRepro.Models;
 /// Parameter-holding layers. They keep PyTorch's parameter layout and names (weight, bias,
 /// running_mean, ...) but leave the computation to an <see cref="ILayerAlgebra{T}"/>, so one
 /// model definition serves the standard forward pass and the forward-mode JVP.
+/// Parameters and buffers are public fields named as registered: TorchSharp's Module.to()
+/// replaces them by reflecting over fields with those names.
 /// </summary>
 public sealed class ConvLayer : nn.Module
 {
@@ -29,10 +31,8 @@ public sealed class ConvLayer : nn.Module
 
     public int Stride { get; }
     public int Padding { get; }
-#pragma warning disable IDE1006 // PyTorch's names, kept for the state dict
-    public Parameter weight { get; }
-    public Parameter? bias { get; }
-#pragma warning restore IDE1006
+    public Parameter weight;
+    public Parameter? bias;
 
     public Tensor Apply(Tensor x, Tensor w, Tensor? b) =>
         F.conv2d(x, w, b, strides: [Stride, Stride], padding: [Padding, Padding]);
@@ -50,10 +50,8 @@ public sealed class LinearLayer : nn.Module
         else Init.FanInTruncatedNormal(weight, inFeatures);
     }
 
-#pragma warning disable IDE1006
-    public Parameter weight { get; }
-    public Parameter bias { get; }
-#pragma warning restore IDE1006
+    public Parameter weight;
+    public Parameter bias;
 }
 
 /// <summary>BatchNorm with PyTorch semantics: momentum 0.1 (Haiku decay 0.9), eps 1e-5, affine.</summary>
@@ -76,13 +74,11 @@ public sealed class BatchNormLayer : nn.Module
         register_buffer("num_batches_tracked", num_batches_tracked);
     }
 
-#pragma warning disable IDE1006
-    public Parameter weight { get; }
-    public Parameter bias { get; }
-    public Tensor running_mean { get; }
-    public Tensor running_var { get; }
-    public Tensor num_batches_tracked { get; }
-#pragma warning restore IDE1006
+    public Parameter weight;
+    public Parameter bias;
+    public Tensor running_mean;
+    public Tensor running_var;
+    public Tensor num_batches_tracked;
 
     /// <summary>Batch statistics (updating the running ones) in training mode, running statistics otherwise.</summary>
     public Tensor Standard(Tensor x)

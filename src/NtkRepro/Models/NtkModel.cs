@@ -23,6 +23,25 @@ public abstract class NtkModel : nn.Module<Tensor, Tensor>
     public IReadOnlyList<Parameter> ParameterList() => parameters().ToList();
 
     public long ParameterCount() => parameters().Sum(p => p.numel());
+
+    /// <summary>A fresh network of the same shape (parameters arbitrary), on the CPU in float32.</summary>
+    public virtual NtkModel BuildSibling() => Spec.Build();
+
+    /// <summary>An independent copy: same parameters and buffers, dtype and device.</summary>
+    public NtkModel Clone()
+    {
+        var reference = ParameterList()[0];
+        var copy = BuildSibling();
+        copy.to(reference.dtype).to(reference.device);
+        using (torch.no_grad())
+        {
+            var source = state_dict();
+            foreach (var (name, tensor) in copy.state_dict())
+                tensor.copy_(source[name]);
+        }
+        copy.train(training);
+        return copy;
+    }
 }
 
 /// <summary>Which network, how wide, how many classes: enough to rebuild it.</summary>
@@ -34,10 +53,19 @@ public sealed record ModelSpec(string Architecture, int Width, int Classes)
 
     public static readonly IReadOnlyList<string> Architectures = [ResNet18, SmallCnn, Mlp];
 
-    /// <summary>Builds the network with parameters drawn from <paramref name="seed"/>.</summary>
+    /// <summary>Builds the network with parameters drawn from <paramref name="seed"/> (seeds torch's global generator).</summary>
     public NtkModel Create(int seed)
     {
         torch.manual_seed(seed);
+        return Build();
+    }
+
+    /// <summary>
+    /// Builds the network from torch's global generator as it stands, without reseeding it; for
+    /// models whose parameters are overwritten next (copies, checkpoints).
+    /// </summary>
+    public NtkModel Build()
+    {
         return Architecture switch
         {
             ResNet18 => new ResNet18(this),

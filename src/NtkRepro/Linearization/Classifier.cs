@@ -1,0 +1,28 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NtkRepro.Linearization;
+
+/// <summary>
+/// What attacks, training, evaluation and kernels take: logits differentiable w.r.t. the
+/// trainable parameters and the input, whatever the dynamics.
+/// </summary>
+public abstract class Classifier : nn.Module<Tensor, Tensor>
+{
+    protected Classifier(string name) : base(name) { }
+
+    public abstract Dynamics Dynamics { get; }
+
+    /// <summary>The parameters an optimizer updates.</summary>
+    public abstract IReadOnlyList<Parameter> Trainable { get; }
+
+    /// <summary>
+    /// Training mode for the next forward passes. Only standard dynamics have a training mode
+    /// (BN batch statistics); the linear dynamics always use the parent's frozen statistics.
+    /// </summary>
+    public abstract void SetTraining(bool training);
+
+    /// <summary>The module whose state is a checkpoint of this classifier.</summary>
+    public abstract nn.Module CheckpointModule { get; }
+}
