@@ -1,4 +1,5 @@
 using NtkRepro.Models;
+using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,16 +41,10 @@ public static class Jvp
         using var enable = torch.enable_grad();
         var y = module.forward(x);
         var u = torch.zeros_like(y).requires_grad_(true);
-        var g = torch.autograd.grad([y], parameters.ToArray(), [u], retain_graph: true, create_graph: true, allow_unused: true);
-        Tensor? s = null;
-        for (int i = 0; i < g.Count; i++)
-        {
-            if (g[i] is null) continue;
-            var term = (g[i] * tangents[i]).sum();
-            s = s is null ? term : s + term;
-        }
-        if (s is null) return (y, torch.zeros_like(y));
-        var jv = torch.autograd.grad([s], [u], retain_graph: createGraph, create_graph: createGraph, allow_unused: true)[0];
-        return (createGraph ? y : y.detach(), jv ?? torch.zeros_like(y));
+        var g = Autograd.Grad([y], parameters.ToArray(), [u], retainGraph: true, createGraph: true);
+        var s = g.Zip(tangents, (gi, vi) => (gi * vi).sum()).Aggregate((a, b) => a + b);
+        if (!s.requires_grad) return (y, torch.zeros_like(y)); // the output does not depend on the parameters
+        var jv = Autograd.Grad([s], [u], retainGraph: createGraph, createGraph: createGraph)[0];
+        return (createGraph ? y : y.detach(), jv);
     }
 }

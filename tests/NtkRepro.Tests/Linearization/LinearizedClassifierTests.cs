@@ -104,8 +104,8 @@ public class LinearizedClassifierTests
             SetTheta(lin, delta, 1);
             var xi = x.clone().requires_grad_(true);
             var loss = (lin.forward(xi) * torch.arange(1, 4, dtype: float64)).sum();
-            var grads = torch.autograd.grad([loss], lin.Trainable.Cast<Tensor>().Append(xi).ToArray());
-            return (grads.Take(grads.Count - 1).ToList(), grads[^1]);
+            var grads = Autograd.Grad([loss], lin.Trainable.Cast<Tensor>().Append(xi).ToArray());
+            return (grads.Take(grads.Length - 1).ToList(), grads[^1]);
         }
         var fast = Grads(JvpRoute.TangentPropagation);
         var reference = Grads(JvpRoute.DoubleBackward);
@@ -122,7 +122,7 @@ public class LinearizedClassifierTests
         SetTheta(lin, RandomTangents(model, 9, 0.1), 1);
         using var x = torch.rand(2, 3, 32, 32, dtype: float64);
         var xi = x.clone().requires_grad_(true);
-        var g = torch.autograd.grad([lin.forward(xi).sum()], [xi])[0];
+        var g = Autograd.Grad([lin.forward(xi).sum()], [xi])[0];
         using var dir = torch.randn_like(x);
         const double h = 1e-6;
         double fd = ((lin.forward(x + h * dir).sum() - lin.forward(x - h * dir).sum()) / (2 * h)).ToDouble();
