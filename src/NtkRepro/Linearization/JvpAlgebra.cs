@@ -35,7 +35,8 @@ public sealed class JvpAlgebra : ILayerAlgebra<Dual>
 
     private Tensor? T(Tensor? parameter) => parameter is not null && _tangents.TryGetValue(parameter, out var t) ? t : null;
 
-    private static Tensor? Sum(Tensor? a, Tensor? b) => a is null ? b : b is null ? a : a + b;
+    // In place: the terms are fresh outputs that no backward formula saves.
+    private static Tensor? Sum(Tensor? a, Tensor? b) => a is null ? b : b is null ? a : a.add_(b);
 
     public Dual Conv(ConvLayer layer, Dual x)
     {
@@ -59,21 +60,21 @@ public sealed class JvpAlgebra : ILayerAlgebra<Dual>
 
     public Dual BatchNorm(BatchNormLayer layer, Dual x)
     {
-        var shape = new long[] { 1, -1, 1, 1 };
-        var xhat = layer.Normalize(x.Primal);
-        var y = xhat * layer.weight.view(shape) + layer.bias.view(shape);
+        // Eval-mode BN is affine per channel, so both terms are eval-mode batch norms (one fused
+        // op each): ẏ = BN(ẋ; μ=0, σ², γ, 0) + BN(x; μ, σ², dγ, dβ).
+        var y = F.batch_norm(x.Primal, layer.running_mean, layer.running_var, layer.weight, layer.bias, false, 0, BatchNormLayer.Eps);
         Tensor? fromInput = x.Tangent is null ? null
-            : x.Tangent * (layer.weight * torch.rsqrt(layer.running_var + BatchNormLayer.Eps)).view(shape);
+            : F.batch_norm(x.Tangent, torch.zeros_like(layer.running_mean), layer.running_var, layer.weight, null, false, 0, BatchNormLayer.Eps);
         var (dg, db) = (T(layer.weight), T(layer.bias));
-        Tensor? fromScale = dg is null ? null : xhat * dg.view(shape);
-        Tensor? fromOffset = db?.view(shape);
-        return new Dual(y, Sum(Sum(fromInput, fromScale), fromOffset is null ? null : fromOffset.expand_as(y)));
+        Tensor? fromAffine = dg is null && db is null ? null
+            : F.batch_norm(x.Primal, layer.running_mean, layer.running_var, dg ?? torch.zeros_like(layer.weight), db, false, 0, BatchNormLayer.Eps);
+        return new Dual(y, Sum(fromInput, fromAffine));
     }
 
     public Dual Relu(Dual x)
     {
         var y = F.relu(x.Primal);
-        return new Dual(y, x.Tangent is null ? null : x.Tangent * x.Primal.gt(0).to(x.Tangent.dtype));
+        return new Dual(y, x.Tangent is null ? null : x.Tangent.mul(y.gt(0)));
     }
 
     public Dual Add(Dual a, Dual b) => new(a.Primal + b.Primal, Sum(a.Tangent, b.Tangent));

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace NtkRepro.Linearization;
 
-/// <summary>Standard dynamics: the network itself, f_θ(x).</summary>
+/// <summary>Standard dynamics: the network itself, f_θ(x). Owns (and disposes) the network.</summary>
 public sealed class StandardClassifier : Classifier
 {
     public StandardClassifier(NtkModel model) : base("Standard")

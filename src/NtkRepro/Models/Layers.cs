@@ -87,13 +87,6 @@ public sealed class BatchNormLayer : nn.Module
             using (torch.no_grad()) num_batches_tracked.add_(1);
         return F.batch_norm(x, running_mean, running_var, weight, bias, training, Momentum, Eps);
     }
-
-    /// <summary>Eval-mode normalisation, x̂ = (x − μ)/√(σ² + eps), without the affine part.</summary>
-    public Tensor Normalize(Tensor x)
-    {
-        var shape = new long[] { 1, -1, 1, 1 };
-        return (x - running_mean.view(shape)) * torch.rsqrt(running_var.view(shape) + Eps);
-    }
 }
 
 internal static class Init
