@@ -13,15 +13,45 @@ public static class PerSampleGradients
 {
     public static long ParameterCount(NtkModel model) => model.ParameterList().Sum(p => p.numel());
 
+    /// <summary>
+    /// All samples at once: one batched forward pass, then per class one backward pass to the
+    /// layer outputs, from which each layer's per-sample parameter gradients follow in closed form.
+    /// </summary>
     /// <returns>A (samples, classes, parameters) tensor on the model's device and dtype.</returns>
     public static Tensor Rows(NtkModel model, Tensor x, IReadOnlyList<int> classes)
     {
-        if (model.training) throw new InvalidOperationException("kernel gradients need the model in eval mode (BN running statistics)");
-        var parameters = model.ParameterList().Cast<Tensor>().ToArray();
-        var first = parameters[0];
-        long p = ParameterCount(model);
+        RequireEval(model);
         int n = (int)x.shape[0];
-        var rows = torch.empty([n, classes.Count, p], dtype: first.dtype, device: first.device);
+        var rows = Allocate(model, n, classes.Count);
+        var offsets = new Dictionary<Tensor, long>(ReferenceEqualityComparer.Instance);
+        long offset = 0;
+        foreach (var p in model.ParameterList()) { offsets[p] = offset; offset += p.numel(); }
+
+        using var scope = torch.NewDisposeScope();
+        using var enable = torch.enable_grad();
+        var algebra = new RecordingAlgebra();
+        var output = model.Apply(algebra, x.detach().requires_grad_(true)); // the input needs grad so every layer output has a graph
+        var layerOutputs = algebra.Records.Select(r => r.Output).ToArray();
+        var cache = new Dictionary<RecordingAlgebra.Record, Tensor>();
+        for (int k = 0; k < classes.Count; k++)
+        {
+            using var classScope = torch.NewDisposeScope();
+            var gradOutputs = Autograd.Grad([output[TensorIndex.Colon, classes[k]].sum()], layerOutputs, retainGraph: k < classes.Count - 1);
+            var target = rows[TensorIndex.Colon, k];
+            for (int r = 0; r < layerOutputs.Length; r++)
+                foreach (var (parameter, gradient) in RecordingAlgebra.ParameterGradients(algebra.Records[r], gradOutputs[r], cache))
+                    target.narrow(1, offsets[parameter], parameter.numel()).copy_(gradient);
+        }
+        return rows;
+    }
+
+    /// <summary>The naive reference: one sample at a time, one backward pass per class. Works for any model.</summary>
+    public static Tensor RowsBySample(NtkModel model, Tensor x, IReadOnlyList<int> classes)
+    {
+        RequireEval(model);
+        var parameters = model.ParameterList().Cast<Tensor>().ToArray();
+        int n = (int)x.shape[0];
+        var rows = Allocate(model, n, classes.Count);
         for (int i = 0; i < n; i++)
         {
             using var scope = torch.NewDisposeScope();
@@ -34,5 +64,16 @@ public static class PerSampleGradients
             }
         }
         return rows;
+    }
+
+    private static Tensor Allocate(NtkModel model, int samples, int classes)
+    {
+        var first = model.ParameterList()[0];
+        return torch.empty([samples, classes, ParameterCount(model)], dtype: first.dtype, device: first.device);
+    }
+
+    private static void RequireEval(NtkModel model)
+    {
+        if (model.training) throw new InvalidOperationException("kernel gradients need the model in eval mode (BN running statistics)");
     }
 }

@@ -97,3 +97,18 @@ public class EmpiricalNtkTests
         Assert.Throws<InvalidOperationException>(() => EmpiricalNtk.ClassBlocks(model, torch.rand(2, 3, 32, 32)));
     }
 }
+
+[Trait("Tier", Tiers.Fast)]
+public class PerSampleGradientsTests
+{
+    [Theory]
+    [MemberData(nameof(TestNets.AllNets), MemberType = typeof(TestNets))]
+    public void BatchedRowsMatchTheSampleBySampleReference(string net)
+    {
+        using var model = ByName(net);
+        using var x = torch.rand(5, 3, 32, 32, dtype: float64);
+        using var fast = PerSampleGradients.Rows(model, x, [2, 0]);
+        using var naive = PerSampleGradients.RowsBySample(model, x, [2, 0]);
+        Assert.True(RelErr(fast, naive) < 1e-12, $"{net}: {RelErr(fast, naive)}");
+    }
+}
