@@ -12,6 +12,8 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
 {
     protected Classifier(string name) : base(name) { }
 
+    protected override void RegisterComponents() { } // registration is explicit, see NtkModel
+
     public abstract Dynamics Dynamics { get; }
 
     /// <summary>The parameters an optimizer updates.</summary>
@@ -22,6 +24,9 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
     /// (BN batch statistics); the linear dynamics always use the parent's frozen statistics.
     /// </summary>
     public abstract void SetTraining(bool training);
+
+    /// <summary>Whether forward passes use training-mode BN (batch statistics, updated running ones).</summary>
+    public abstract bool IsTraining { get; }
 
     /// <summary>The module whose state is a checkpoint of this classifier.</summary>
     public abstract nn.Module CheckpointModule { get; }

@@ -40,6 +40,7 @@ public sealed class LinearizedClassifier : Classifier
     public NtkModel Parent => _parent;
 
     public override void SetTraining(bool training) { } // BN statistics are the parent's, frozen
+    public override bool IsTraining => false;
 
     public override Tensor forward(Tensor x)
     {

@@ -18,5 +18,6 @@ public sealed class StandardClassifier : Classifier
     public override IReadOnlyList<Parameter> Trainable => Model.ParameterList();
     public override nn.Module CheckpointModule => Model;
     public override void SetTraining(bool training) => Model.train(training);
+    public override bool IsTraining => Model.training;
     public override Tensor forward(Tensor x) => Model.forward(x);
 }

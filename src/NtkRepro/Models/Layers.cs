@@ -14,6 +14,8 @@ namespace NtkRepro.Models;
 /// </summary>
 public sealed class ConvLayer : nn.Module
 {
+    protected override void RegisterComponents() { } // registration is explicit, see NtkModel
+
     public ConvLayer(string name, int inChannels, int outChannels, int kernel, int stride, int padding, bool bias = false)
         : base(name)
     {
@@ -40,6 +42,8 @@ public sealed class ConvLayer : nn.Module
 
 public sealed class LinearLayer : nn.Module
 {
+    protected override void RegisterComponents() { } // registration is explicit, see NtkModel
+
     public LinearLayer(string name, int inFeatures, int outFeatures, bool zeroInit) : base(name)
     {
         weight = new Parameter(torch.empty(outFeatures, inFeatures));
@@ -57,6 +61,8 @@ public sealed class LinearLayer : nn.Module
 /// <summary>BatchNorm with PyTorch semantics: momentum 0.1 (Haiku decay 0.9), eps 1e-5, affine.</summary>
 public sealed class BatchNormLayer : nn.Module
 {
+    protected override void RegisterComponents() { } // registration is explicit, see NtkModel
+
     public const double Momentum = 0.1;
     public const double Eps = 1e-5;
 

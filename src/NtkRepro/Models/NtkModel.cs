@@ -15,6 +15,11 @@ public abstract class NtkModel : nn.Module<Tensor, Tensor>
 
     public ModelSpec Spec { get; }
 
+    // Registration is explicit (register_module/parameter/buffer in the constructor). TorchSharp
+    // would otherwise register every Module/Tensor field again under its field name when this
+    // module is added to a parent, duplicating entries in the state dict.
+    protected override void RegisterComponents() { }
+
     public abstract T Apply<T>(ILayerAlgebra<T> algebra, T x);
 
     public override Tensor forward(Tensor x) => Apply(StandardAlgebra.Instance, x);

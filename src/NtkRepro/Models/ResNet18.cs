@@ -48,6 +48,8 @@ public sealed class ResNet18 : NtkModel
 
     private sealed class BasicBlock : nn.Module
     {
+        protected override void RegisterComponents() { } // registration is explicit, see NtkModel
+
         private readonly ConvLayer _conv1, _conv2;
         private readonly BatchNormLayer _bn1, _bn2;
         private readonly ConvLayer? _shortcutConv;

@@ -36,3 +36,21 @@ public class CheckpointTests
         Assert.Contains(path, e.Message);
     }
 }
+
+[Trait("Tier", Tiers.Fast)]
+public class ModuleRegistrationTests
+{
+    [Theory]
+    [InlineData(ModelSpec.SmallCnn)]
+    [InlineData(ModelSpec.ResNet18)]
+    public void WrappingOrMovingAModelDoesNotAddStateEntries(string arch)
+    {
+        using var model = new ModelSpec(arch, 2, 10).Create(0);
+        var keys = model.state_dict().Keys.ToList();
+        using var classifier = new NtkRepro.Linearization.StandardClassifier(model);
+        model.to(torch.float64);
+        model.to(torch.float32);
+        Assert.Equal(keys, model.state_dict().Keys.ToList());
+        Assert.DoesNotContain(keys, k => k.Contains('_') && !k.Contains("running") && !k.Contains("num_batches") && !k.Contains("shortcut"));
+    }
+}

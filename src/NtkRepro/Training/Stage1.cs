@@ -1,0 +1,28 @@
+using NtkRepro.Data;
+using NtkRepro.Linearization;
+using NtkRepro.Util;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NtkRepro.Training;
+
+/// <summary>Stage 1: a network trained from initialisation under a benign, adversarial or switch schedule.</summary>
+public static class Stage1
+{
+    public const string Kind = "stage1";
+
+    public static RunSummary Train(Stage1Config config, string runPath, LabeledImages train, Device device, IProgressSink progress)
+    {
+        config.Validate();
+        var dir = RunDirectory.Open(runPath, Kind, config);
+        if (dir.IsDone) return dir.ReadSummary();
+        var model = config.Model.Create(config.Seed);
+        model.to(device);
+        using var classifier = new StandardClassifier(model);
+        var optimizer = new MomentumSgd(classifier.Trainable, config.LearningRate, config.Momentum);
+        string task = $"stage 1 {config.Schedule}{(config.Schedule.Kind == "benign" ? "" : $" ({config.AdversarialMode})")} {Path.GetFileName(dir.Path)}";
+        return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs,
+            epoch => new EpochPlan(epoch, config.BatchSize, config.Schedule.IsAdversarial(epoch), config.AdversarialMode, config.TrainAttack, config.Seed, task),
+            checkpointAfterEpoch: _ => true, config.FractionalCheckpoints, progress);
+    }
+}

@@ -1,0 +1,59 @@
+using NtkRepro.Data;
+using NtkRepro.Linearization;
+using NtkRepro.Models;
+using NtkRepro.Util;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NtkRepro.Training;
+
+/// <summary>
+/// Stage 2: a linearized or centered child of a stage-1 checkpoint, trained benignly or
+/// adversarially (section 7). The parent's parameters and BN statistics stay frozen.
+/// </summary>
+public static class Stage2
+{
+    public const string Kind = "stage2";
+
+    public static RunSummary Train(Stage2Config config, string runPath, LabeledImages train, Device device, IProgressSink progress)
+    {
+        config.Validate();
+        var dir = RunDirectory.Open(runPath, Kind, config);
+        if (dir.IsDone) return dir.ReadSummary();
+        using var classifier = CreateChild(config, device);
+        var optimizer = new MomentumSgd(classifier.Trainable, config.LearningRate, config.Momentum);
+        string task = $"stage 2 {config.Dynamics.ToString().ToLowerInvariant()}{(config.Adversarial ? $" adversarial ({config.AdversarialMode})" : "")} {Path.GetFileName(dir.Path)}";
+        return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs,
+            epoch => new EpochPlan(epoch, config.BatchSize, config.Adversarial, config.AdversarialMode, config.TrainAttack, config.Seed, task),
+            checkpointAfterEpoch: e => e == config.Epochs, [], progress);
+    }
+
+    /// <summary>The child at θ = θt: a linearized/centered classifier around the parent checkpoint.</summary>
+    public static LinearizedClassifier CreateChild(Stage2Config config, Device device)
+    {
+        using var parent = LoadParent(config.ParentRun, config.SpawnEpoch, device);
+        return new LinearizedClassifier(parent, config.Dynamics, config.Route);
+    }
+
+    /// <summary>The parent network at a stage-1 checkpoint, in eval mode.</summary>
+    public static NtkModel LoadParent(string parentRun, double epoch, Device device)
+    {
+        var (parentDir, parentConfig) = RunDirectory.Read<Stage1Config>(parentRun, Stage1.Kind);
+        var path = parentDir.CheckpointPath(epoch);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{parentDir.Path} has no checkpoint at epoch {RunDirectory.EpochName(epoch)} (it has: {string.Join(", ", parentDir.CheckpointEpochs().Select(RunDirectory.EpochName))})");
+        var model = Checkpoint.LoadModel(parentConfig.Model, path);
+        model.to(device);
+        model.eval();
+        return model;
+    }
+
+    /// <summary>A finished child, restored from its final checkpoint.</summary>
+    public static LinearizedClassifier LoadChild(string runPath, Device device)
+    {
+        var (dir, config) = RunDirectory.Read<Stage2Config>(runPath, Kind);
+        var child = CreateChild(config, device);
+        Checkpoint.Load(child, dir.CheckpointPath(config.Epochs));
+        return child;
+    }
+}

@@ -1,0 +1,68 @@
+using NtkRepro.Attacks;
+using NtkRepro.Linearization;
+using NtkRepro.Models;
+
+namespace NtkRepro.Training;
+
+/// <summary>Which data a run trains and evaluates on.</summary>
+/// <param name="Dataset">cifar10, cifar100 or synthetic.</param>
+/// <param name="TrainPerClass">The first m training images of each class; null for all.</param>
+/// <param name="TestCount">The first n test images; null for all.</param>
+public sealed record DataSpec(string Dataset, int? TrainPerClass, int? TestCount)
+{
+    public override string ToString() =>
+        $"{Dataset} ({(TrainPerClass is { } m ? $"{m}/class" : "all")} train, {(TestCount is { } n ? n.ToString() : "all")} test)";
+}
+
+/// <summary>Stage 1: train a network from initialisation (PROTOCOL §3). Defaults are the authors' code's.</summary>
+public sealed record Stage1Config
+{
+    public required ModelSpec Model { get; init; }
+    public required DataSpec Data { get; init; }
+    public Schedule Schedule { get; init; } = Schedule.Benign;
+    public AdversarialMode AdversarialMode { get; init; } = AdversarialMode.Mixture;
+    public PgdConfig TrainAttack { get; init; } = PgdConfig.Training();
+    public int Epochs { get; init; } = 100;
+    public double LearningRate { get; init; } = 0.1;
+    public double Momentum { get; init; } = 0.9;
+    public int BatchSize { get; init; } = 128;
+    public int Seed { get; init; }
+    /// <summary>Checkpoints inside an epoch, besides the one after every epoch.</summary>
+    public IReadOnlyList<double> FractionalCheckpoints { get; init; } = [0.125, 0.25, 0.375, 0.5, 0.75, 1.5, 2.5];
+
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"epochs {Epochs}: must be at least 1");
+        if (BatchSize < 1) throw new ArgumentException($"batch size {BatchSize}: must be at least 1");
+        if (FractionalCheckpoints.Any(f => f <= 0 || f >= Epochs || f == Math.Floor(f)))
+            throw new ArgumentException($"fractional checkpoints must be non-integer epochs in (0, {Epochs})");
+        TrainAttack.Validate();
+    }
+}
+
+/// <summary>Stage 2: train a child of a stage-1 checkpoint under linearized or centered dynamics (PROTOCOL §3).</summary>
+public sealed record Stage2Config
+{
+    /// <summary>The parent's stage-1 run folder and the spawn epoch (a checkpoint of that run).</summary>
+    public required string ParentRun { get; init; }
+    public required double SpawnEpoch { get; init; }
+    public required Dynamics Dynamics { get; init; }
+    /// <summary>Benign (the default) or adversarial (section 7: AT on a fixed kernel).</summary>
+    public bool Adversarial { get; init; }
+    public AdversarialMode AdversarialMode { get; init; } = AdversarialMode.Mixture;
+    public PgdConfig TrainAttack { get; init; } = PgdConfig.Training();
+    public int Epochs { get; init; } = 100;
+    public double LearningRate { get; init; } = 0.01;
+    public double Momentum { get; init; } = 0.9;
+    public int BatchSize { get; init; } = 128;
+    public int Seed { get; init; }
+    public JvpRoute Route { get; init; } = JvpRoute.TangentPropagation;
+
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"epochs {Epochs}: must be at least 1");
+        if (BatchSize < 1) throw new ArgumentException($"batch size {BatchSize}: must be at least 1");
+        if (SpawnEpoch < 0) throw new ArgumentException($"spawn epoch {SpawnEpoch}: must not be negative");
+        TrainAttack.Validate();
+    }
+}
