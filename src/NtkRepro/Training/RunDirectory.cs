@@ -84,6 +84,8 @@ public sealed class RunDirectory
 
     public static string ReadKind(string configPath)
     {
+        if (!File.Exists(configPath))
+            throw new FileNotFoundException($"{System.IO.Path.GetDirectoryName(configPath)}: not a run folder (no config.json)", configPath);
         using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
         return doc.RootElement.GetProperty("kind").GetString() ?? "?";
     }

@@ -34,11 +34,12 @@ internal static class RunDriver
         {
             var plan = planFor(epoch);
             int batches = (train.Count + plan.BatchSize - 1) / plan.BatchSize;
+            // Fractional checkpoint f is taken after round((f − epoch)·batches) batches, at least one.
             var inEpoch = fractionalCheckpoints.Where(f => (int)Math.Floor(f) == epoch)
-                .ToDictionary(f => (int)Math.Round((f - epoch) * batches) - 1, f => f); // checkpoint after that batch
+                .ToLookup(f => Math.Max(1, (int)Math.Round((f - epoch) * batches, MidpointRounding.AwayFromZero)) - 1);
             var epochMetrics = EpochLoop.Run(classifier, optimizer, train, plan, progress, b =>
             {
-                if (inEpoch.TryGetValue(b, out var f)) dir.SaveCheckpoint(classifier, f);
+                foreach (var f in inEpoch[b]) dir.SaveCheckpoint(classifier, f);
             });
             metrics.Add(epochMetrics);
             if (checkpointAfterEpoch(epoch + 1)) dir.SaveCheckpoint(classifier, epoch + 1);

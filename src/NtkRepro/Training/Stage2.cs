@@ -22,7 +22,7 @@ public static class Stage2
         if (dir.IsDone) return dir.ReadSummary();
         using var classifier = CreateChild(config, device);
         var optimizer = new MomentumSgd(classifier.Trainable, config.LearningRate, config.Momentum);
-        string task = $"stage 2 {config.Dynamics.ToString().ToLowerInvariant()}{(config.Adversarial ? $" adversarial ({config.AdversarialMode})" : "")} {Path.GetFileName(dir.Path)}";
+        string task = $"stage 2 {config.Dynamics.ToString().ToLowerInvariant()}{(config.Adversarial ? $" adversarial ({config.AdversarialMode.ToString().ToLowerInvariant()})" : "")} {Path.GetFileName(dir.Path)}";
         return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs,
             epoch => new EpochPlan(epoch, config.BatchSize, config.Adversarial, config.AdversarialMode, config.TrainAttack, config.Seed, task),
             checkpointAfterEpoch: e => e == config.Epochs, [], progress);

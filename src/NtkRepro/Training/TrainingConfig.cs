@@ -27,15 +27,15 @@ public sealed record Stage1Config
     public double Momentum { get; init; } = 0.9;
     public int BatchSize { get; init; } = 128;
     public int Seed { get; init; }
-    /// <summary>Checkpoints inside an epoch, besides the one after every epoch.</summary>
+    /// <summary>Checkpoints inside an epoch, besides the one after every epoch (those past the last epoch are not taken).</summary>
     public IReadOnlyList<double> FractionalCheckpoints { get; init; } = [0.125, 0.25, 0.375, 0.5, 0.75, 1.5, 2.5];
 
     public void Validate()
     {
         if (Epochs < 1) throw new ArgumentException($"epochs {Epochs}: must be at least 1");
         if (BatchSize < 1) throw new ArgumentException($"batch size {BatchSize}: must be at least 1");
-        if (FractionalCheckpoints.Any(f => f <= 0 || f >= Epochs || f == Math.Floor(f)))
-            throw new ArgumentException($"fractional checkpoints must be non-integer epochs in (0, {Epochs})");
+        if (FractionalCheckpoints.Any(f => f <= 0 || f == Math.Floor(f)))
+            throw new ArgumentException($"fractional checkpoints must be positive non-integer epochs (got {string.Join(", ", FractionalCheckpoints)})");
         TrainAttack.Validate();
     }
 }
