@@ -92,7 +92,7 @@ public static class TrainCommand
         var data = CommonOptions.Data();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
-        var command = new Command("stage2", "Stage 2: train a linearized or centered child of a stage-1 checkpoint (the parent stays frozen)")
+        var command = new Command("stage2", "Stage 2: train a standard, linearized or centered child of a stage-1 checkpoint (the parent's files are never modified)")
         {
             output, parent, spawn, dynamics, adversarial, mode, epochs, lr, batch, seed, route, eps, steps, stepSize, data, device, threads,
         };
@@ -100,7 +100,6 @@ public static class TrainCommand
         {
             var dev = CommonOptions.Setup(parse.GetValue(device)!, parse.GetValue(threads));
             var dyn = parse.GetValue(dynamics);
-            if (dyn == Dynamics.Standard) throw new ArgumentException("--dynamics standard: stage 2 trains linearized or centered children; standard dynamics is stage 1");
             var config = new Stage2Config
             {
                 ParentRun = Path.GetFullPath(parse.GetValue(parent)!),

@@ -8,8 +8,10 @@ using static TorchSharp.torch;
 namespace NtkRepro.Training;
 
 /// <summary>
-/// Stage 2: a linearized or centered child of a stage-1 checkpoint, trained benignly or
-/// adversarially (section 7). The parent's parameters and BN statistics stay frozen.
+/// Stage 2: a child of a stage-1 checkpoint under standard, linearized or centered dynamics,
+/// trained benignly or adversarially (section 7). Linearized and centered children keep the
+/// parent's parameters and BN statistics frozen; a standard child is a copy of the parent that
+/// trains like stage 1 (BN batch statistics), with the stage-2 hyper-parameters.
 /// </summary>
 public static class Stage2
 {
@@ -28,11 +30,12 @@ public static class Stage2
             checkpointAfterEpoch: e => e == config.Epochs, [], progress);
     }
 
-    /// <summary>The child at θ = θt: a linearized/centered classifier around the parent checkpoint.</summary>
-    public static LinearizedClassifier CreateChild(Stage2Config config, Device device)
+    /// <summary>The child at θ = θt around the parent checkpoint.</summary>
+    public static Classifier CreateChild(Stage2Config config, Device device)
     {
-        using var parent = LoadParent(config.ParentRun, config.SpawnEpoch, device);
-        return new LinearizedClassifier(parent, config.Dynamics, config.Route);
+        var parent = LoadParent(config.ParentRun, config.SpawnEpoch, device);
+        if (config.Dynamics == Dynamics.Standard) return new StandardClassifier(parent);
+        using (parent) return new LinearizedClassifier(parent, config.Dynamics, config.Route);
     }
 
     /// <summary>The parent network at a stage-1 checkpoint, in eval mode.</summary>
@@ -49,11 +52,12 @@ public static class Stage2
     }
 
     /// <summary>A finished child, restored from its final checkpoint.</summary>
-    public static LinearizedClassifier LoadChild(string runPath, Device device)
+    public static Classifier LoadChild(string runPath, Device device)
     {
         var (dir, config) = RunDirectory.Read<Stage2Config>(runPath, Kind);
         var child = CreateChild(config, device);
-        Checkpoint.Load(child, dir.CheckpointPath(config.Epochs));
+        Checkpoint.Load(child.CheckpointModule, dir.CheckpointPath(config.Epochs));
+        child.SetTraining(false);
         return child;
     }
 }

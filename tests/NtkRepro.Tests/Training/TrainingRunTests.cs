@@ -110,7 +110,7 @@ public class TrainingRunTests
             var config = new Stage2Config { ParentRun = parentDir, SpawnEpoch = 1, Dynamics = dynamics, Adversarial = adversarial, Epochs = 2, BatchSize = 32, TrainAttack = PgdConfig.Training(steps: 2) };
             var childDir = TestData.TempDir("child");
             Stage2.Train(config, childDir, Data.Train, torch.CPU, NullProgress.Instance);
-            using var child = Stage2.LoadChild(childDir, torch.CPU);
+            using var child = (LinearizedClassifier)Stage2.LoadChild(childDir, torch.CPU);
             using var parent = Stage2.LoadParent(parentDir, 1, torch.CPU);
             Assert.All(parent.state_dict(), kv => Assert.True(kv.Value.BitEqual(child.Parent.state_dict()[kv.Key]), kv.Key));
             Assert.Contains(child.Trainable.Zip(parent.ParameterList()), p => !p.First.BitEqual(p.Second));
