@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(NtkCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         var config = new InvocationConfiguration();
         if (output != null) config.Output = output;
         if (error != null) config.Error = error;

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using NtkRepro.Tests.Infrastructure;
+using NtkRepro.Training;
+using NtkRepro.Util;
+using Xunit;
+
+namespace NtkRepro.Tests.Cli;
+
+/// <summary>Stage 1, stage 2, evaluation and kernels end to end through the command line.</summary>
+[Trait("Tier", Tiers.Smoke)]
+public class PipelineSmokeTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = NtkRepro.Cli.Program.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private static void Ok(params string[] args)
+    {
+        var (code, output, error) = Run(args);
+        Assert.True(code == 0, $"ntkrepro {string.Join(' ', args)} exited {code}\n{error}\n{output}");
+    }
+
+    [Fact]
+    public void StageOneStageTwoEvaluationAndKernels()
+    {
+        var dir = TestData.TempDir("pipeline");
+        string[] common = ["--dataset", "synthetic", "--train-per-class", "20", "--width", "4", "--epochs", "2", "--batch", "64", "--pgd-steps", "2"];
+        Ok(["train", "stage1", "--out", $"{dir}/benign", .. common]);
+        Ok(["train", "stage1", "--out", $"{dir}/adversarial", "--schedule", "adversarial", "--adversarial-mode", "pure", .. common]);
+        foreach (var (name, extra) in new[] { ("lin", new[] { "--dynamics", "linearized" }), ("cen", new[] { "--dynamics", "centered" }), ("cen-at", new[] { "--dynamics", "centered", "--adversarial" }) })
+        {
+            Ok(["train", "stage2", "--out", $"{dir}/{name}", "--parent", $"{dir}/adversarial", "--spawn", "1", "--epochs", "1", "--batch", "64", "--pgd-steps", "2", .. extra]);
+            Ok(["eval", "--run", $"{dir}/{name}", "--pgd-steps", "3", "--test-count", "50"]);
+            Assert.Single(Directory.GetFiles($"{dir}/{name}/eval", "*.json"));
+        }
+        Ok(["eval", "--run", $"{dir}/benign", "--epoch", "0.5", "--pgd-steps", "3", "--test-count", "50"]);
+        var (code, output, _) = Run("ntk", "--run", $"{dir}/benign", "--epochs", "0,1,2", "--per-class", "3");
+        Assert.Equal(0, code);
+        Assert.Contains("eff. rank", output);
+        Assert.True(File.Exists($"{dir}/benign/kernels/epoch-2.npy") && File.Exists($"{dir}/benign/kernels/metrics.json"));
+    }
+
+    [Fact]
+    public void BadArgumentsGiveAOneLineReasonAndNonZeroExit()
+    {
+        var (code, _, err) = Run("train", "stage1", "--out", TestData.TempDir("bad"), "--model", "vgg", "--dataset", "synthetic");
+        Assert.Equal(1, code);
+        Assert.Contains("unknown architecture 'vgg'", err);
+        (code, _, err) = Run("eval", "--run", "/nonexistent/run");
+        Assert.Equal(1, code);
+        Assert.Contains("not a run folder", err);
+        (code, _, err) = Run("train", "stage1", "--out", TestData.TempDir("bad"), "--device", "cuda:0", "--dataset", "synthetic");
+        Assert.Equal(1, code);
+        Assert.Contains("CUDA is not available", err);
+    }
+
+    [Fact]
+    public void AKilledTrainingRunResumesToTheSameFigures()
+    {
+        var dir = TestData.TempDir("kill");
+        string[] args = ["train", "stage1", "--dataset", "synthetic", "--train-per-class", "60", "--width", "4", "--epochs", "5",
+            "--batch", "64", "--schedule", "switch:2", "--pgd-steps", "2", "--threads", "2"];
+        Assert.Equal(0, RunProcess([.. args, "--out", $"{dir}/whole"], killWhenExists: null));
+        int killed = RunProcess([.. args, "--out", $"{dir}/killed"], killWhenExists: $"{dir}/killed/state.zip");
+        Assert.NotEqual(0, killed); // SIGKILL
+        Assert.False(File.Exists($"{dir}/killed/done.json"));
+        Assert.Equal(0, RunProcess([.. args, "--out", $"{dir}/killed"], killWhenExists: null));
+        Assert.Equal(File.ReadAllBytes($"{dir}/whole/checkpoints/epoch-5.ckpt"), File.ReadAllBytes($"{dir}/killed/checkpoints/epoch-5.ckpt"));
+        var a = Json.Read<List<EpochMetrics>>($"{dir}/whole/metrics.json");
+        var b = Json.Read<List<EpochMetrics>>($"{dir}/killed/metrics.json");
+        Assert.Equal(a.Select(m => (m.Loss, m.Accuracy, m.AdversarialLoss, m.AdversarialAccuracy)), b.Select(m => (m.Loss, m.Accuracy, m.AdversarialLoss, m.AdversarialAccuracy)));
+    }
+
+    /// <summary>Runs the CLI in its own process; kills it (SIGKILL) as soon as a file appears.</summary>
+    private static int RunProcess(string[] args, string? killWhenExists)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "NtkRepro.Cli.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(cli);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (!process.HasExited && DateTime.UtcNow < deadline)
+        {
+            if (killWhenExists != null && File.Exists(killWhenExists))
+            {
+                process.Kill(entireProcessTree: true);
+                break;
+            }
+            Thread.Sleep(20);
+        }
+        if (!process.WaitForExit(60_000)) { process.Kill(true); throw new TimeoutException("ntkrepro did not finish"); }
+        return process.ExitCode;
+    }
+}
