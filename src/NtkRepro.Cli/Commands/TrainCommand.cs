@@ -1,9 +1,11 @@
 using System.CommandLine;
+using NtkRepro.Attacks;
 using NtkRepro.Cli.Terminal;
 using NtkRepro.Data;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
 using NtkRepro.Training;
+using TorchSharp;
 
 namespace NtkRepro.Cli.Commands;
 
@@ -18,112 +20,109 @@ public static class TrainCommand
         return command;
     }
 
+    /// <summary>The options both stages take, with the stage's default learning rate.</summary>
+    private sealed class Shared
+    {
+        public Shared(Command command, double defaultLr)
+        {
+            Lr = new Option<double>("--lr") { DefaultValueFactory = _ => defaultLr, Description = "Learning rate" };
+            foreach (var o in new Option[] { Output, Mode, Epochs, Lr, Batch, Seed, Eps, Steps, StepSize, Data, Device, Threads })
+                command.Options.Add(o);
+        }
+
+        public Option<string> Output { get; } = new("--out") { Description = "Run folder", Required = true };
+        public Option<AdversarialMode> Mode { get; } = CommonOptions.Enum("--adversarial-mode", "Adversarial training: mixture is the authors' code (clean step + adversarial step), pure is Madry's", AdversarialMode.Mixture);
+        public Option<int> Epochs { get; } = new("--epochs") { DefaultValueFactory = _ => 100, Description = "Epochs" };
+        public Option<double> Lr { get; }
+        public Option<int> Batch { get; } = new("--batch") { DefaultValueFactory = _ => 128, Description = "Batch size" };
+        public Option<int> Seed { get; } = new("--seed") { DefaultValueFactory = _ => 0, Description = "Seed (initialisation, shuffling, attack starts)" };
+        public Option<double> Eps { get; } = CommonOptions.Epsilon("Training attack");
+        public Option<int> Steps { get; } = CommonOptions.Steps("Training attack", 20);
+        public Option<double?> StepSize { get; } = CommonOptions.StepSize();
+        public Option<string?> Data { get; } = CommonOptions.Data();
+        public Option<string> Device { get; } = CommonOptions.Device();
+        public Option<int?> Threads { get; } = CommonOptions.Threads();
+
+        public PgdConfig Attack(ParseResult p) => CommonOptions.Pgd(p.GetValue(Eps), p.GetValue(Steps), p.GetValue(StepSize), 10);
+
+        /// <summary>Sets up the device, loads the data, and runs the training with progress.</summary>
+        public int Train(ParseResult parse, DataSpec data, Func<LabeledImages, torch.Device, Util.IProgressSink, RunSummary> train, string what)
+        {
+            var device = CommonOptions.Setup(parse.GetValue(Device)!, parse.GetValue(Threads));
+            var (trainSet, testSet) = DatasetLoader.Load(data, parse.GetValue(Data));
+            testSet.Dispose();
+            using (trainSet)
+            using (var onDevice = trainSet.To(device))
+                return ProgressConsole.Run(parse.InvocationConfiguration.Output, progress =>
+                {
+                    var summary = train(onDevice, device, progress);
+                    progress.Log($"{what} done: {summary.Epochs} epochs in {summary.Seconds:F0}s; run folder {Path.GetFullPath(parse.GetValue(Output)!)}");
+                    return 0;
+                });
+        }
+    }
+
     private static Command Stage1Command()
     {
-        var output = new Option<string>("--out") { Description = "Run folder", Required = true };
+        var command = new Command("stage1", "Stage 1: train a network from initialisation (benign, adversarial or switch schedule)");
+        var shared = new Shared(command, defaultLr: 0.1);
         var model = new Option<string>("--model") { Description = $"Network: {string.Join(", ", ModelSpec.Architectures)}", DefaultValueFactory = _ => ModelSpec.SmallCnn };
         var width = new Option<int>("--width") { Description = "Width (base channels; 64 is the standard ResNet-18)", DefaultValueFactory = _ => 16 };
         var dataset = new Option<string>("--dataset") { Description = "cifar10, cifar100 or synthetic", DefaultValueFactory = _ => "cifar10" };
         var perClass = new Option<int?>("--train-per-class") { Description = "Use the first m training images of each class (default: all)" };
         var schedule = new Option<string>("--schedule") { Description = "benign, adversarial or switch:<epoch>", DefaultValueFactory = _ => "benign" };
-        var mode = CommonOptions.Enum("--adversarial-mode", "Adversarial training: mixture is the authors' code (clean step + adversarial step), pure is Madry's", AdversarialMode.Mixture);
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 100, Description = "Epochs" };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 0.1, Description = "Learning rate" };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 128, Description = "Batch size" };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed (initialisation, shuffling, attack starts)" };
-        var eps = CommonOptions.Epsilon("Training attack");
-        var steps = CommonOptions.Steps("Training attack", 20);
-        var stepSize = CommonOptions.StepSize();
-        var data = CommonOptions.Data();
-        var device = CommonOptions.Device();
-        var threads = CommonOptions.Threads();
-        var command = new Command("stage1", "Stage 1: train a network from initialisation (benign, adversarial or switch schedule)")
-        {
-            output, model, width, dataset, perClass, schedule, mode, epochs, lr, batch, seed, eps, steps, stepSize, data, device, threads,
-        };
+        foreach (var o in new Option[] { model, width, dataset, perClass, schedule }) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
-            var dev = CommonOptions.Setup(parse.GetValue(device)!, parse.GetValue(threads));
+            var datasetName = parse.GetValue(dataset)!;
             var config = new Stage1Config
             {
-                Model = new ModelSpec(parse.GetValue(model)!, parse.GetValue(width), 10),
-                Data = new DataSpec(parse.GetValue(dataset)!, parse.GetValue(perClass), null),
+                Model = new ModelSpec(parse.GetValue(model)!, parse.GetValue(width), datasetName == CifarSource.Cifar100 ? 100 : 10),
+                Data = new DataSpec(datasetName, parse.GetValue(perClass), null),
                 Schedule = Schedule.Parse(parse.GetValue(schedule)!),
-                AdversarialMode = parse.GetValue(mode),
-                TrainAttack = CommonOptions.Pgd(parse.GetValue(eps), parse.GetValue(steps), parse.GetValue(stepSize), 10),
-                Epochs = parse.GetValue(epochs),
-                LearningRate = parse.GetValue(lr),
-                BatchSize = parse.GetValue(batch),
-                Seed = parse.GetValue(seed),
+                AdversarialMode = parse.GetValue(shared.Mode),
+                TrainAttack = shared.Attack(parse),
+                Epochs = parse.GetValue(shared.Epochs),
+                LearningRate = parse.GetValue(shared.Lr),
+                BatchSize = parse.GetValue(shared.Batch),
+                Seed = parse.GetValue(shared.Seed),
             };
-            if (config.Data.Dataset == CifarSource.Cifar100) config = config with { Model = config.Model with { Classes = 100 } };
-            var (train, test) = DatasetLoader.Load(config.Data, parse.GetValue(data));
-            using (train) using (test)
-            using (var trainOnDevice = train.To(dev))
-            {
-                var writer = parse.InvocationConfiguration.Output;
-                return ProgressConsole.Run(writer, progress =>
-                {
-                    var summary = Stage1.Train(config, parse.GetValue(output)!, trainOnDevice, dev, progress);
-                    progress.Log($"stage 1 done: {summary.Epochs} epochs in {summary.Seconds:F0}s; checkpoints in {Path.GetFullPath(parse.GetValue(output)!)}/checkpoints");
-                    return 0;
-                });
-            }
+            config.Validate();
+            config.Model.Create(0).Dispose(); // an unknown architecture fails here, before any data is read
+            return shared.Train(parse, config.Data, (train, device, progress) => Stage1.Train(config, parse.GetValue(shared.Output)!, train, device, progress), "stage 1");
         }));
         return command;
     }
 
     private static Command Stage2Command()
     {
-        var output = new Option<string>("--out") { Description = "Run folder", Required = true };
+        var command = new Command("stage2", "Stage 2: train a standard, linearized or centered child of a stage-1 checkpoint (the parent's files are never modified)");
+        var shared = new Shared(command, defaultLr: 0.01);
         var parent = new Option<string>("--parent") { Description = "The parent's stage-1 run folder", Required = true };
         var spawn = new Option<double>("--spawn") { Description = "Spawn epoch: the parent checkpoint to linearize around", Required = true };
         var dynamics = CommonOptions.Enum("--dynamics", "Child dynamics", Dynamics.Centered);
         var adversarial = new Option<bool>("--adversarial") { Description = "Adversarial training on the fixed kernel (section 7) instead of benign training" };
-        var mode = CommonOptions.Enum("--adversarial-mode", "Adversarial training: mixture is the authors' code, pure is Madry's", AdversarialMode.Mixture);
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 100, Description = "Epochs" };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 0.01, Description = "Learning rate" };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 128, Description = "Batch size" };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed (shuffling, attack starts)" };
         var route = CommonOptions.Enum("--jvp", "JVP route: tangent propagation is fast, double backward the reference", JvpRoute.TangentPropagation);
-        var eps = CommonOptions.Epsilon("Training attack");
-        var steps = CommonOptions.Steps("Training attack", 20);
-        var stepSize = CommonOptions.StepSize();
-        var data = CommonOptions.Data();
-        var device = CommonOptions.Device();
-        var threads = CommonOptions.Threads();
-        var command = new Command("stage2", "Stage 2: train a standard, linearized or centered child of a stage-1 checkpoint (the parent's files are never modified)")
-        {
-            output, parent, spawn, dynamics, adversarial, mode, epochs, lr, batch, seed, route, eps, steps, stepSize, data, device, threads,
-        };
+        foreach (var o in new Option[] { parent, spawn, dynamics, adversarial, route }) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
-            var dev = CommonOptions.Setup(parse.GetValue(device)!, parse.GetValue(threads));
-            var dyn = parse.GetValue(dynamics);
             var config = new Stage2Config
             {
                 ParentRun = Path.GetFullPath(parse.GetValue(parent)!),
                 SpawnEpoch = parse.GetValue(spawn),
-                Dynamics = dyn,
+                Dynamics = parse.GetValue(dynamics),
                 Adversarial = parse.GetValue(adversarial),
-                AdversarialMode = parse.GetValue(mode),
-                TrainAttack = CommonOptions.Pgd(parse.GetValue(eps), parse.GetValue(steps), parse.GetValue(stepSize), 10),
-                Epochs = parse.GetValue(epochs),
-                LearningRate = parse.GetValue(lr),
-                BatchSize = parse.GetValue(batch),
-                Seed = parse.GetValue(seed),
+                AdversarialMode = parse.GetValue(shared.Mode),
+                TrainAttack = shared.Attack(parse),
+                Epochs = parse.GetValue(shared.Epochs),
+                LearningRate = parse.GetValue(shared.Lr),
+                BatchSize = parse.GetValue(shared.Batch),
+                Seed = parse.GetValue(shared.Seed),
                 Route = parse.GetValue(route),
             };
-            var parentConfig = RunDirectory.Read<Stage1Config>(config.ParentRun, Stage1.Kind).Config;
-            var (train, test) = DatasetLoader.Load(parentConfig.Data, parse.GetValue(data));
-            using (train) using (test)
-            using (var trainOnDevice = train.To(dev))
-                return ProgressConsole.Run(parse.InvocationConfiguration.Output, progress =>
-                {
-                    var summary = Stage2.Train(config, parse.GetValue(output)!, trainOnDevice, dev, progress);
-                    progress.Log($"stage 2 done: {summary.Epochs} epochs in {summary.Seconds:F0}s");
-                    return 0;
-                });
+            config.Validate();
+            var parentData = RunDirectory.Read<Stage1Config>(config.ParentRun, Stage1.Kind).Config.Data;
+            return shared.Train(parse, parentData, (train, device, progress) => Stage2.Train(config, parse.GetValue(shared.Output)!, train, device, progress), "stage 2");
         }));
         return command;
     }

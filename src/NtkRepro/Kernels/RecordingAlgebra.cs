@@ -27,12 +27,14 @@ internal sealed class RecordingAlgebra : ILayerAlgebra<Tensor>
     public Tensor Linear(LinearLayer layer, Tensor x) => Keep(layer, x, F.linear(x, layer.weight, layer.bias));
     public Tensor BatchNorm(BatchNormLayer layer, Tensor x) =>
         Keep(layer, x, F.batch_norm(x, layer.running_mean, layer.running_var, layer.weight, layer.bias, false, 0, BatchNormLayer.Eps));
-    public Tensor Relu(Tensor x) => F.relu(x);
-    public Tensor Add(Tensor a, Tensor b) => a + b;
-    public Tensor GlobalAvgPool(Tensor x) => x.mean([2, 3]);
-    public Tensor AvgPool(Tensor x, int kernel) => F.avg_pool2d(x, kernel);
-    public Tensor MaxPool(Tensor x, int kernel) => F.max_pool2d(x, kernel);
-    public Tensor Flatten(Tensor x) => x.flatten(1);
+    // Layers without parameters: as in the standard pass.
+    private static readonly StandardAlgebra Plain = StandardAlgebra.Instance;
+    public Tensor Relu(Tensor x) => Plain.Relu(x);
+    public Tensor Add(Tensor a, Tensor b) => Plain.Add(a, b);
+    public Tensor GlobalAvgPool(Tensor x) => Plain.GlobalAvgPool(x);
+    public Tensor AvgPool(Tensor x, int kernel) => Plain.AvgPool(x, kernel);
+    public Tensor MaxPool(Tensor x, int kernel) => Plain.MaxPool(x, kernel);
+    public Tensor Flatten(Tensor x) => Plain.Flatten(x);
 
     /// <summary>
     /// Per-sample gradients (B, numel) of each parameter of the recorded layer, given the
