@@ -21,15 +21,20 @@ public static class Baselines
     public static string Folder(string preset) =>
         Path.Combine(DataRoot.RepositoryRoot() ?? throw new InvalidOperationException("tests must run inside the repository"), "baselines", preset);
 
+    public static string VerifiedPath(string preset) => Path.Combine(Folder(preset), "__snapshots__", FileName);
+
+    /// <summary>The committed baseline of a preset, or null when there is none yet.</summary>
+    public static FigureSet? Read(string preset) =>
+        File.Exists(VerifiedPath(preset)) ? Newtonsoft.Json.JsonConvert.DeserializeObject<FigureSet>(File.ReadAllText(VerifiedPath(preset))) : null;
+
     public static void Verify(FigureSet received)
     {
         var folder = Folder(received.Preset);
-        var verified = Path.Combine(folder, "__snapshots__", FileName); // where Snapshooter keeps it
+        var verified = VerifiedPath(received.Preset); // where Snapshooter keeps it
         bool existed = File.Exists(verified);
         Snapshot.Match(received, new SnapshotFullName(FileName, folder), o => o.IgnoreFields("Figures[*].Value"));
         if (!existed) return; // just written (non-strict mode): nothing to compare with yet
-        var baseline = Newtonsoft.Json.JsonConvert.DeserializeObject<FigureSet>(File.ReadAllText(verified))
-                       ?? throw new InvalidDataException($"{verified}: unreadable baseline");
+        var baseline = Read(received.Preset) ?? throw new InvalidDataException($"{verified}: unreadable baseline");
         var diffs = received.CompareTo(baseline);
         if (diffs.Count == 0) return;
         var mismatch = Path.Combine(folder, "__snapshots__", "__mismatch__", FileName);
