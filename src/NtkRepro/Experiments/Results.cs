@@ -18,7 +18,7 @@ public sealed record CrossKernelResult(int Seed, double BenignVsAdversarialFinal
 /// <summary>The switch run's kernel at an epoch, against the final benign and adversarial kernels.</summary>
 public sealed record SwitchPoint(double Epoch, double ToBenignFinal, double ToAdversarialFinal);
 
-/// <summary>Wall time of one step of the plan.</summary>
+/// <summary>Wall time of one step of the plan, as measured when it was computed (Cached: reused by this invocation).</summary>
 public sealed record StepTiming(string Step, double Seconds, bool Cached);
 
 /// <summary>Everything a reproduction measured; claims and the report are computed from this.</summary>
@@ -39,5 +39,5 @@ public sealed record ReproductionResults(
     string Machine,
     string Finished)
 {
-    public double TotalSeconds => Timings.Where(t => !t.Cached).Sum(t => t.Seconds);
+    public double TotalSeconds => Timings.Sum(t => t.Seconds);
 }
