@@ -58,11 +58,6 @@ public sealed class ResultsView(ReproductionResults results)
 
     public CrossKernelResult Cross => Results.CrossKernels.FirstOrDefault() ?? throw new MissingResultException("no cross-run kernel distances");
 
-    /// <summary>Velocity over the interval that ends at <paramref name="toEpoch"/>.</summary>
-    public double VelocityEndingAt(string schedule, double toEpoch) =>
-        Series(schedule).Velocities.FirstOrDefault(v => v.ToEpoch == toEpoch) is { ToEpoch: > 0 } v ? v.Value
-            : throw new MissingResultException($"no kernel velocity of the {schedule} run ending at epoch {toEpoch}");
-
     public KernelPoint Point(string schedule, double epoch) =>
         Series(schedule).Checkpoints.FirstOrDefault(c => c.Epoch == epoch)
         ?? throw new MissingResultException($"no kernel of the {schedule} run at epoch {epoch}");

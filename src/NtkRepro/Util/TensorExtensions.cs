@@ -12,10 +12,4 @@ public static class TensorExtensions
         using var eq = a.eq(b).all();
         return eq.item<bool>();
     }
-
-    public static double[] ToDoubles(this Tensor t)
-    {
-        using var d = t.detach().cpu().to(ScalarType.Float64).contiguous();
-        return d.data<double>().ToArray();
-    }
 }

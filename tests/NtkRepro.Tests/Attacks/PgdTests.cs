@@ -18,7 +18,7 @@ public class PgdTests
     private static (StandardClassifier Model, Tensor X, Tensor Y, Tensor W) LinearBinary()
     {
         torch.manual_seed(3);
-        var model = new StandardClassifier(new LinearNet(classes: 2).to(float64) is var m ? (NtkModel)m : null!);
+        var model = new StandardClassifier(TestNets.LinearNet(classes: 2));
         model.SetTraining(false);
         var x = 0.2 + 0.6 * torch.rand(6, 3, 32, 32, dtype: float64);
         var y = torch.tensor(new long[] { 0, 1, 0, 1, 1, 0 });

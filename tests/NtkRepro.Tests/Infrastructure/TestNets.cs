@@ -27,7 +27,12 @@ public static class TestNets
     public static NtkModel ResNet(int width = 2, int classes = 3) => Float64(new ModelSpec(ModelSpec.ResNet18, width, classes).Create(2));
     public static NtkModel Mlp(int width = 8, int classes = 3) => Float64(new ModelSpec(ModelSpec.Mlp, width, classes).Create(3));
     public static NtkModel PoolNet(int classes = 3) => Float64(new PoolNet(classes));
-    public static NtkModel LinearNet(int classes = 3) => new LinearNet(classes).to(ScalarType.Float64) is var m ? (NtkModel)m : throw new InvalidOperationException();
+    public static NtkModel LinearNet(int classes = 3)
+    {
+        var model = new LinearNet(classes);
+        model.to(ScalarType.Float64);
+        return model;
+    }
 
     public static IEnumerable<object[]> AllNets() =>
         new[] { "mlp", "small-cnn", "resnet18", "pool" }.Select(n => new object[] { n });
