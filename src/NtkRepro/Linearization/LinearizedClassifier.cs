@@ -45,8 +45,11 @@ public sealed class LinearizedClassifier : Classifier
     public override Tensor forward(Tensor x)
     {
         var (f0, delta) = Decompose(x);
-        return _dynamics == Dynamics.Linearized ? f0 + delta : delta;
+        return Logits(f0, delta);
     }
+
+    /// <summary>The classifier's output from the two terms of <see cref="Decompose"/>.</summary>
+    public Tensor Logits(Tensor f0, Tensor delta) => _dynamics == Dynamics.Linearized ? f0 + delta : delta;
 
     /// <summary>f_{θt}(x) and Δf = J_{θt}(x)(θ − θt).</summary>
     public (Tensor F0, Tensor Delta) Decompose(Tensor x)

@@ -11,10 +11,16 @@ public static class Checkpoint
 {
     public static void Save(torch.nn.Module model, string path)
     {
+        var bytes = ToBytes(model);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>A module's state in TorchSharp's format, in memory.</summary>
+    public static byte[] ToBytes(torch.nn.Module model)
+    {
         var buffer = new MemoryStream(); // TorchSharp closes the stream it saves to
         model.save(buffer);
-        var bytes = buffer.ToArray();
-        AtomicFile.Write(path, stream => stream.Write(bytes));
+        return buffer.ToArray();
     }
 
     public static void Load(torch.nn.Module model, string path)

@@ -49,13 +49,15 @@ public static class Evaluator
             Tensor cleanPred;
             using (torch.no_grad())
             {
-                cleanPred = model.forward(x).argmax(1);
                 if (model is LinearizedClassifier child)
                 {
+                    // One pass gives both terms and, from them, the logits.
                     var (f0, delta) = child.Decompose(x);
                     deltaSq += delta.pow(2).sum().ToDouble();
                     f0Sq += f0.pow(2).sum().ToDouble();
+                    cleanPred = child.Logits(f0, delta).argmax(1);
                 }
+                else cleanPred = model.forward(x).argmax(1);
             }
             using (torch.enable_grad())
             {

@@ -42,12 +42,7 @@ public static class TensorArchive
         }
     }
 
-    public static byte[] ModuleBytes(nn.Module module)
-    {
-        var buffer = new MemoryStream();
-        module.save(buffer);
-        return buffer.ToArray();
-    }
+    public static byte[] ModuleBytes(nn.Module module) => Models.Checkpoint.ToBytes(module);
 
     public static void LoadModule(nn.Module module, byte[] bytes, string source)
     {
