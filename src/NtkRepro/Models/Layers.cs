@@ -1,4 +1,5 @@
 using TorchSharp;
+using NtkRepro.Native;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -37,7 +38,7 @@ public sealed class ConvLayer : nn.Module
     public Parameter? bias;
 
     public Tensor Apply(Tensor x, Tensor w, Tensor? b) =>
-        F.conv2d(x, w, b, strides: [Stride, Stride], padding: [Padding, Padding]);
+        CpuConvolution.Apply(x, w, b, Stride, Padding);
 }
 
 public sealed class LinearLayer : nn.Module

@@ -10,7 +10,8 @@ namespace NtkRepro.Native;
 /// the load then fails with a misleading "missing libtorch reference" message. Marking that one
 /// requirement weak (a 2-byte edit of the copy in the build output) lets the loader proceed.
 /// Runs once, before any torch call, from this assembly's module initializer; idempotent and a
-/// no-op where the system libstdc++ provides the version.
+/// no-op where the system libstdc++ provides the version. It also applies the CPU runtime
+/// settings (<see cref="CpuRuntimeSetup"/>), which must precede libtorch's initialisation too.
 /// </summary>
 public static class TorchNativeSetup
 {
@@ -30,6 +31,7 @@ public static class TorchNativeSetup
 
     public static void Ensure()
     {
+        CpuRuntimeSetup.Apply();
         lock (Gate)
         {
             if (_report != null) return;
