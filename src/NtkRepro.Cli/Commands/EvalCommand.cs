@@ -2,6 +2,7 @@ using System.CommandLine;
 using NtkRepro.Cli.Terminal;
 using NtkRepro.Data;
 using NtkRepro.Training;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Cli.Commands;
 

@@ -4,6 +4,7 @@ using NtkRepro.Data;
 using NtkRepro.Kernels;
 using NtkRepro.Training;
 using NtkRepro.Util;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Cli.Commands;
 

@@ -6,6 +6,7 @@ using NtkRepro.Linearization;
 using NtkRepro.Models;
 using NtkRepro.Training;
 using TorchSharp;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using NtkRepro.Experiments;
 using NtkRepro.Kernels;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Claims;
 

@@ -1,4 +1,3 @@
-using NtkRepro.Training;
 
 namespace NtkRepro.Data;
 

@@ -3,6 +3,8 @@ using NtkRepro.Kernels;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
 using NtkRepro.Training;
+using NtkRepro.Runs;
+using NtkRepro.Data;
 
 namespace NtkRepro.Experiments;
 

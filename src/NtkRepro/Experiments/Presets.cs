@@ -4,6 +4,7 @@ using NtkRepro.Kernels;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
 using NtkRepro.Training;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Experiments;
 

@@ -6,6 +6,7 @@ using NtkRepro.Training;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Experiments;
 

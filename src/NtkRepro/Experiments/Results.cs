@@ -1,5 +1,6 @@
 using NtkRepro.Kernels;
 using NtkRepro.Training;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Experiments;
 

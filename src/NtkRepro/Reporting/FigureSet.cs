@@ -1,6 +1,7 @@
 using System.Globalization;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Reporting;
 

@@ -3,6 +3,7 @@ using System.Text;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
 using NtkRepro.Util;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Reporting;
 

@@ -6,6 +6,7 @@ using NtkRepro.Reporting;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Training;
 using Xunit;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Tests.Claims;
 

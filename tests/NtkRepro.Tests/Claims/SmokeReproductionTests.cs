@@ -4,6 +4,7 @@ using NtkRepro.Reporting;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Util;
 using Xunit;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Tests.Claims;
 

@@ -1,6 +1,7 @@
 using NtkRepro.Experiments;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
+using NtkRepro.Runs;
 
 namespace NtkRepro.Tests.Experiments;
 

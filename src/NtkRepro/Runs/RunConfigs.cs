@@ -1,18 +1,12 @@
 using NtkRepro.Attacks;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
+using NtkRepro.Training;
+using NtkRepro.Kernels;
+using NtkRepro.Data;
+using NtkRepro.Util;
 
-namespace NtkRepro.Training;
-
-/// <summary>Which data a run trains and evaluates on.</summary>
-/// <param name="Dataset">cifar10, cifar100 or synthetic.</param>
-/// <param name="TrainPerClass">The first m training images of each class; null for all.</param>
-/// <param name="TestCount">The first n test images; null for all.</param>
-public sealed record DataSpec(string Dataset, int? TrainPerClass, int? TestCount)
-{
-    public override string ToString() =>
-        $"{Dataset} ({(TrainPerClass is { } m ? $"{m}/class" : "all")} train, {(TestCount is { } n ? n.ToString() : "all")} test)";
-}
+namespace NtkRepro.Runs;
 
 /// <summary>Stage 1: train a network from initialisation (PROTOCOL §3). Defaults are the authors' code's.</summary>
 public sealed record Stage1Config

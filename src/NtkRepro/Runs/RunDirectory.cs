@@ -3,8 +3,11 @@ using System.Text.Json;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
 using NtkRepro.Util;
+using NtkRepro.Training;
+using NtkRepro.Kernels;
+using NtkRepro.Data;
 
-namespace NtkRepro.Training;
+namespace NtkRepro.Runs;
 
 /// <summary>Progress of a run, saved with its resume state after every completed epoch.</summary>
 public sealed record RunProgress(int CompletedEpochs, IReadOnlyList<EpochMetrics> Metrics, double Seconds);

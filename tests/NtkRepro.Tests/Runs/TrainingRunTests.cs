@@ -7,8 +7,9 @@ using NtkRepro.Training;
 using NtkRepro.Util;
 using TorchSharp;
 using Xunit;
+using NtkRepro.Runs;
 
-namespace NtkRepro.Tests.Training;
+namespace NtkRepro.Tests.Runs;
 
 [Trait("Tier", Tiers.Fast)]
 public class TrainingRunTests

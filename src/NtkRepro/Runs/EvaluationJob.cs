@@ -4,8 +4,10 @@ using NtkRepro.Models;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
+using NtkRepro.Training;
+using NtkRepro.Kernels;
 
-namespace NtkRepro.Training;
+namespace NtkRepro.Runs;
 
 /// <summary>
 /// Evaluates a run (a stage-1 checkpoint, or a finished stage-2 child) and writes the result as

@@ -4,8 +4,10 @@ using NtkRepro.Models;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
+using NtkRepro.Training;
+using NtkRepro.Kernels;
 
-namespace NtkRepro.Training;
+namespace NtkRepro.Runs;
 
 /// <summary>
 /// Stage 2: a child of a stage-1 checkpoint under standard, linearized or centered dynamics,

@@ -3,8 +3,11 @@ using System.Text;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
+using NtkRepro.Training;
+using NtkRepro.Kernels;
+using NtkRepro.Data;
 
-namespace NtkRepro.Training;
+namespace NtkRepro.Runs;
 
 /// <summary>
 /// Several named parts (module states, tensor sets, JSON) in one zip file, written atomically:

@@ -2,8 +2,10 @@ using NtkRepro.Data;
 using NtkRepro.Linearization;
 using NtkRepro.Util;
 using TorchSharp;
+using NtkRepro.Training;
+using NtkRepro.Kernels;
 
-namespace NtkRepro.Training;
+namespace NtkRepro.Runs;
 
 /// <summary>
 /// The epoch loop shared by both stages: resumes from the last completed epoch, saves the

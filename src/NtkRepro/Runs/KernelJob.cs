@@ -4,8 +4,9 @@ using NtkRepro.Training;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
+using NtkRepro.Kernels;
 
-namespace NtkRepro.Kernels;
+namespace NtkRepro.Runs;
 
 /// <summary>Which training points a kernel is computed on: a seeded class-balanced subset.</summary>
 public sealed record KernelSubset(int PerClass = 50, int Seed = 0)

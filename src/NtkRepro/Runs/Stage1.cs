@@ -3,8 +3,10 @@ using NtkRepro.Linearization;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
+using NtkRepro.Training;
+using NtkRepro.Kernels;
 
-namespace NtkRepro.Training;
+namespace NtkRepro.Runs;
 
 /// <summary>Stage 1: a network trained from initialisation under a benign, adversarial or switch schedule.</summary>
 public static class Stage1
