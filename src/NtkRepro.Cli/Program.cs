@@ -19,6 +19,8 @@ public static class Program
         root.Subcommands.Add(NtkCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(RunStepCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         var config = new InvocationConfiguration();
         if (output != null) config.Output = output;

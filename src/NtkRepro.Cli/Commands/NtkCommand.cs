@@ -35,21 +35,22 @@ public static class NtkCommand
             using (train)
                 return ProgressConsole.Run(parse.InvocationConfiguration.Output, progress =>
                 {
-                    KernelJob.Compute(dir.Path, list, train, new KernelSubset(parse.GetValue(perClass), parse.GetValue(seed)), dev, progress);
+                    var subset = new KernelSubset(parse.GetValue(perClass), parse.GetValue(seed));
+                    KernelJob.Compute(dir.Path, list, train, subset, dev, progress);
                     if (list.Count < 2)
                     {
-                        progress.Log($"kernel written to {KernelJob.KernelPath(dir.Path, list[0])}; metrics need at least two checkpoints");
+                        progress.Log($"kernel written to {KernelJob.KernelPath(dir.Path, subset, list[0])}; metrics need at least two checkpoints");
                         return 0;
                     }
-                    var series = KernelJob.Analyze(dir.Path, list);
-                    var path = Path.Combine(dir.Path, "kernels", "metrics.json");
+                    var series = KernelJob.Analyze(dir.Path, subset, list);
+                    var path = KernelJob.MetricsPath(dir.Path, subset);
                     AtomicFile.WriteJson(path, series);
                     progress.Log($"{"epoch",8} {"dist. to final",15} {"eff. rank",10} {"mean spec.",10}");
                     foreach (var p in series.Checkpoints)
                         progress.Log($"{RunDirectory.EpochName(p.Epoch),8} {p.DistanceToFinal,15:F4} {p.EffectiveRank,10:F2} {p.MeanSpecialization,10:F3}");
                     foreach (var v in series.Velocities)
                         progress.Log($"velocity {RunDirectory.EpochName(v.FromEpoch)}→{RunDirectory.EpochName(v.ToEpoch)}: {v.Value:G4} per epoch");
-                    progress.Log($"kernels in {Path.Combine(dir.Path, "kernels")}; metrics written to {path}");
+                    progress.Log($"kernels in {KernelJob.Folder(dir.Path, subset)}; metrics written to {path}");
                     return 0;
                 });
         }));

@@ -1,33 +1,46 @@
 using System.CommandLine;
-using NtkRepro.Claims;
+using NtkRepro.Cli.Terminal;
 using NtkRepro.Experiments;
 using NtkRepro.Reporting;
 using NtkRepro.Util;
 
 namespace NtkRepro.Cli.Commands;
 
-/// <summary><c>ntkrepro report</c>: the Markdown + PNG report of a finished reproduction.</summary>
+/// <summary><c>ntkrepro report</c>: the Markdown + PNG report of whatever a store holds (a partial store gives `not run` claims, never an error).</summary>
 public static class ReportCommand
 {
     public static Command Create()
     {
-        var preset = new Option<string>("--preset") { Description = "Whose results: reads runs/<preset>/results.json", DefaultValueFactory = _ => "mini" };
-        var results = new Option<string?>("--results") { Description = "A results.json to report on (instead of --preset's)" };
-        var output = new Option<string?>("--out") { Description = "Report folder (default: the results' report/ folder; the committed one is docs/reproduction)" };
-        var command = new Command("report", "Write the claim-by-claim reproduction report (Markdown and PNG plots) from a reproduction's results") { preset, results, output };
+        var plan = new PlanOptions();
+        var results = new Option<string?>("--results") { Description = "Render this results.json instead of collecting a store" };
+        var output = new Option<string?>("--report-dir") { Description = "Report folder (default: the store's report/; the committed one is docs/reproduction)" };
+        var command = new Command("report", "Collect a preset's artifact store (complete or not) and write the claim-by-claim report (Markdown and PNG plots)");
+        plan.AddTo(command);
+        command.Options.Add(results);
+        command.Options.Add(output);
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
-            var path = parse.GetValue(results) ?? Path.Combine(ArtifactsFolder.Default(parse.GetValue(preset)!), "results.json");
-            if (!File.Exists(path))
-                throw new FileNotFoundException($"{path}: no results yet; run 'ntkrepro reproduce --preset {parse.GetValue(preset)}' first");
-            var r = Json.Read<ReproductionResults>(path);
-            var verdicts = ClaimRegistry.Evaluate(r);
-            var folder = parse.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "report");
-            var report = ReportWriter.Write(r, verdicts, folder);
             var writer = parse.InvocationConfiguration.Output;
-            foreach (var v in verdicts) writer.WriteLine($"{v.Id,-4} {v.Status,-15} {v.Measured}");
-            writer.WriteLine($"report: {report}");
-            return 0;
+            return ProgressConsole.Run(writer, progress =>
+            {
+                ReproductionReport.Written written;
+                if (parse.GetValue(results) is { } path)
+                {
+                    if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such results file");
+                    written = ReproductionReport.Render(Json.Read<ReproductionResults>(path),
+                        parse.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "report"));
+                }
+                else
+                {
+                    var thePlan = plan.Plan(parse);
+                    var store = plan.StoreFor(parse, thePlan);
+                    if (!Directory.Exists(store.Root))
+                        throw new DirectoryNotFoundException($"{store.Root}: no artifact store yet; run 'ntkrepro reproduce --preset {thePlan.Preset.Name}' or steps of 'ntkrepro plan' first");
+                    written = ReproductionReport.Write(thePlan, store, folder: parse.GetValue(output));
+                }
+                ReproductionReport.Log(written, progress);
+                return 0;
+            });
         }));
         return command;
     }

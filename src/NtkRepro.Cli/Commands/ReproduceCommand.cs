@@ -1,58 +1,52 @@
 using System.CommandLine;
-using NtkRepro.Claims;
 using NtkRepro.Cli.Terminal;
 using NtkRepro.Data;
 using NtkRepro.Experiments;
+using NtkRepro.Native;
 using NtkRepro.Reporting;
 
 namespace NtkRepro.Cli.Commands;
 
-/// <summary><c>ntkrepro reproduce</c>: a whole preset end to end, then its claim-by-claim report.</summary>
+/// <summary><c>ntkrepro reproduce</c>: a whole preset's plan in this process, then its claim-by-claim report.</summary>
 public static class ReproduceCommand
 {
     public static Command Create()
     {
-        var preset = new Option<string?>("--preset")
-        {
-            Description = $"Scale: {string.Join(", ", Presets.All.Select(p => p.Name))} (default: mini where CIFAR-10 is found, else smoke on synthetic data)",
-        };
-        var output = new Option<string?>("--out") { Description = "Artifacts folder (default: runs/<preset> in the repository)" };
+        var plan = new PlanOptions();
         var data = CommonOptions.Data();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
-        var command = new Command("reproduce", "Run a preset end to end (cached and resumable: rerun to continue) and write its reproduction report")
-        {
-            preset, output, data, device, threads,
-        };
+        var command = new Command("reproduce", "Run a preset's whole plan in this process (cached and resumable: rerun to continue) and write its reproduction report");
+        plan.AddTo(command);
+        foreach (var o in new Option[] { data, device, threads }) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
             var dev = CommonOptions.Setup(parse.GetValue(device)!, parse.GetValue(threads));
             var writer = parse.InvocationConfiguration.Output;
-            var chosen = ChoosePreset(parse.GetValue(preset), parse.GetValue(data), writer);
-            var outDir = parse.GetValue(output) ?? ArtifactsFolder.Default(chosen.Name);
-            writer.WriteLine($"preset {chosen.Name}: {chosen.Summary}");
-            writer.WriteLine($"artifacts: {Path.GetFullPath(outDir)}");
+            var thePlan = plan.Plan(parse, DefaultPreset(parse.GetValue(plan.Preset), parse.GetValue(data), writer));
+            var store = plan.StoreFor(parse, thePlan);
+            writer.WriteLine($"preset {thePlan.Preset.Name}: {thePlan.Preset.Summary}");
+            writer.WriteLine($"plan: {thePlan.Steps.Count} steps in {thePlan.Waves.Count} waves; artifact store {store.Root}");
+            writer.WriteLine($"machine: {MachineDescription.Describe()}");
             return ProgressConsole.Run(writer, progress =>
             {
-                var results = new ReproductionRunner(chosen, outDir, dev, progress).Run(parse.GetValue(data));
-                var verdicts = ClaimRegistry.Evaluate(results);
-                var report = ReportWriter.Write(results, verdicts, Path.Combine(outDir, "report"));
-                progress.Log("");
-                foreach (var v in verdicts) progress.Log($"{v.Id,-4} {v.Status,-15} {v.Measured}");
-                progress.Log($"report: {report}");
+                using var executor = new StepExecutor(thePlan, store, dev, progress, parse.GetValue(data), ReproductionReport.Action);
+                var timings = InProcessExecutor.Run(executor, progress, s => s.Work is not ReportWork);
+                ReproductionReport.Log(ReproductionReport.Write(thePlan, store, timings), progress);
                 return 0;
             });
         }));
         return command;
     }
 
-    private static Preset ChoosePreset(string? name, string? dataOption, TextWriter writer)
+    /// <summary>mini where CIFAR-10 is found, otherwise smoke on synthetic data (said so).</summary>
+    private static Preset? DefaultPreset(string? name, string? dataOption, TextWriter writer)
     {
-        if (name != null) return Presets.Get(name);
+        if (name != null) return null;
         var root = DataRoot.Resolve(dataOption);
         if (root != null && CifarSource.Find(root.Path, CifarSource.Cifar10) != null) return Presets.Mini;
         writer.WriteLine("no CIFAR-10 found (" + (root == null ? "no data root" : $"data root {root.Path}") +
-                         "): running the smoke preset on SYNTHETIC data, which checks the pipeline and no claim.");
+                         "): running the smoke preset on SYNTHETIC data, which checks the pipeline and tests no claim.");
         return Presets.Smoke;
     }
 }

@@ -109,7 +109,7 @@ public static class TrainCommand
         {
             var config = new Stage2Config
             {
-                ParentRun = Path.GetFullPath(parse.GetValue(parent)!),
+                ParentRun = Stage2Config.RelativeParent(parse.GetValue(shared.Output)!, parse.GetValue(parent)!),
                 SpawnEpoch = parse.GetValue(spawn),
                 Dynamics = parse.GetValue(dynamics),
                 Adversarial = parse.GetValue(adversarial),
@@ -122,7 +122,7 @@ public static class TrainCommand
                 Route = parse.GetValue(route),
             };
             config.Validate();
-            var parentData = RunDirectory.Read<Stage1Config>(config.ParentRun, Stage1.Kind).Config.Data;
+            var parentData = RunDirectory.Read<Stage1Config>(config.ParentFolder(Path.GetFullPath(parse.GetValue(shared.Output)!)), Stage1.Kind).Config.Data;
             return shared.Train(parse, parentData, (train, device, progress) => Stage2.Train(config, parse.GetValue(shared.Output)!, train, device, progress), "stage 2");
         }));
         return command;

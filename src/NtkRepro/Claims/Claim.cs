@@ -1,54 +1,75 @@
 using NtkRepro.Experiments;
+using NtkRepro.Statistics;
 
 namespace NtkRepro.Claims;
 
-/// <summary>What a check found: whether the claim holds, the measured figures, a one-line account.</summary>
-public sealed record Outcome(bool Holds, string Measured, IReadOnlyDictionary<string, double> Figures);
-
 /// <summary>
-/// One claim of the paper as a test: what it says, the metric (computed from run artifacts), the
-/// check with its thresholds (fixed here, before any result was seen), and at which scales it
-/// is checkable (and why not elsewhere).
+/// One claim of the paper as pre-registered tests: what it says, the statistic, the decision rule
+/// (written before any result and never tuned after), the scales where it cannot be tested and
+/// why, and the tests themselves, computed from a variant's results.
 /// </summary>
 public sealed record Claim(
     string Id,
     string Where,
     string Statement,
     string PaperFigure,
-    string Metric,
-    string Check,
-    IReadOnlyList<string> CheckableAt,
-    IReadOnlyDictionary<string, string> NotCheckableBecause,
-    Func<ResultsView, Outcome> Evaluate);
-
-public static class Verdicts
+    string Statistic,
+    string Rule,
+    IReadOnlyDictionary<Scale, string> NotTestable,
+    Func<ClaimData, IReadOnlyList<TestResult>>? Tests,
+    string? NotBuilt = null)
 {
-    public const string Reproduced = "reproduced";
-    public const string NotReproduced = "not reproduced";
-    public const string NotRun = "not run";
-}
-
-/// <summary>A claim's verdict at one scale.</summary>
-public sealed record ClaimVerdict(string Id, string Statement, string PaperFigure, string Check, string Status, string Measured,
-    IReadOnlyDictionary<string, double> Figures)
-{
-    public static ClaimVerdict For(Claim claim, ReproductionResults results)
+    public ClaimVerdict Evaluate(ReproductionResults results, VariantResults variant)
     {
-        if (!claim.CheckableAt.Contains(results.Scale))
-        {
-            var why = claim.NotCheckableBecause.TryGetValue(results.Scale, out var r) ? r
-                : claim.NotCheckableBecause.TryGetValue("*", out var any) ? any : $"not checkable at the {results.Scale} scale";
-            return new(claim.Id, claim.Statement, claim.PaperFigure, claim.Check, Verdicts.NotRun, why, new Dictionary<string, double>());
-        }
+        ClaimVerdict Make(Verdict v, string measured, IReadOnlyList<TestResult>? tests = null) =>
+            new(Id, variant.Variant.Name, Statement, PaperFigure, Statistic, Rule, v, measured, tests ?? []);
+        if (NotTestable.TryGetValue(results.Scale, out var why)) return Make(Verdict.NotTestable, why);
+        if (NotBuilt is not null || Tests is null) return Make(Verdict.NotRun, NotBuilt ?? "not built");
         try
         {
-            var outcome = claim.Evaluate(new ResultsView(results));
-            return new(claim.Id, claim.Statement, claim.PaperFigure, claim.Check,
-                outcome.Holds ? Verdicts.Reproduced : Verdicts.NotReproduced, outcome.Measured, outcome.Figures);
+            var tests = Tests(new ClaimData(results, variant));
+            return Make(VerdictText.From(tests.Select(t => t.Decision)), string.Join("; ", tests.Select(Describe)), tests);
         }
         catch (MissingResultException e)
         {
-            return new(claim.Id, claim.Statement, claim.PaperFigure, claim.Check, Verdicts.NotRun, e.Message, new Dictionary<string, double>());
+            var waiting = results.Progress.Complete ? "" : $" (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)";
+            return Make(Verdict.NotRun, e.Message + waiting);
         }
+    }
+
+    public static string Describe(TestResult t) => $"{t.Name}: {Format.Estimate(t.Estimate, t.Unit)}, {t.Interval}";
+}
+
+/// <summary>Builds the tests of <see cref="ClaimRegistry"/>: one-sided at 95% against a margin, two-sided bands, permutation tests.</summary>
+public static class Tests
+{
+    private const double Level = OneSided.Level;
+
+    public static TestResult Above(string name, Estimate e, double margin, string unit = "") =>
+        new(name, e, unit, $"> {Format.Value(margin, unit)}", OneSided.Above(e, margin),
+            e.HasUncertainty ? $"lower 95% bound {Format.Value(e.Lower(Level), unit)}" : "no spread measured",
+            e.HasUncertainty ? $"values above {Format.Value(e.Upper(Level), unit)} excluded" : null);
+
+    public static TestResult Below(string name, Estimate e, double margin, string unit = "") =>
+        new(name, e, unit, $"< {Format.Value(margin, unit)}", OneSided.Below(e, margin),
+            e.HasUncertainty ? $"upper 95% bound {Format.Value(e.Upper(Level), unit)}" : "no spread measured",
+            e.HasUncertainty ? $"values below {Format.Value(e.Lower(Level), unit)} excluded" : null);
+
+    /// <summary>|quantity| &gt; margin, two-sided 95% interval; contradicted when the interval lies inside the band.</summary>
+    public static TestResult OutsideBand(string name, Estimate e, double margin, string unit = "")
+    {
+        double level = 1 - (1 - Level) / 2;
+        string interval = e.HasUncertainty ? $"95% interval [{Format.Value(e.Lower(level), unit)}, {Format.Value(e.Upper(level), unit)}]" : "no spread measured";
+        return new(name, e, unit, $"|·| > {Format.Value(margin, unit)}", OneSided.OutsideBand(e, margin), interval, e.HasUncertainty ? $"values outside that interval excluded" : null);
+    }
+
+    /// <summary>A permutation test's result as a test: supported when p ≤ 0.05; it cannot contradict.</summary>
+    public static TestResult Permutation(string name, DistancePermutationTest.Result r, IReadOnlyList<double> between)
+    {
+        var decision = r.PValue <= 1 - Level ? Decision.Supported : Decision.Undecided;
+        string interval = $"between {Format.Number(r.Between)} vs within {Format.Number(r.Within)}, one-sided p = {Format.Number(r.PValue)} " +
+                          $"(smallest attainable {Format.Number(r.SmallestAttainableP)}, {r.Labellings} relabellings)";
+        return new(name, new Estimate(r.Statistic, double.NaN, 0, between), "", "p ≤ 0.05", decision, interval,
+            decision == Decision.Undecided && r.SmallestAttainableP > 1 - Level ? "too few replicates for this test to reach p ≤ 0.05" : null);
     }
 }

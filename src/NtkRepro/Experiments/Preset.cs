@@ -1,63 +1,112 @@
 using NtkRepro.Attacks;
-using NtkRepro.Kernels;
+using NtkRepro.Data;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
-using NtkRepro.Training;
 using NtkRepro.Runs;
-using NtkRepro.Data;
+using NtkRepro.Training;
+using NtkRepro.Util;
 
 namespace NtkRepro.Experiments;
 
+/// <summary>A PGD attack whose radius comes from the variant: its steps and step size as a fraction of ε.</summary>
+public sealed record AttackSpec(int Steps, double StepDivisor)
+{
+    public PgdConfig For(double epsilon) => new(epsilon, Steps, epsilon / StepDivisor);
+
+    public override string ToString() => $"PGD-{Steps} with α = ε/{StepDivisor:0.##}";
+}
+
 /// <summary>The section-7 run: adversarial training on top of a fixed kernel.</summary>
-public sealed record FixedKernelSpec(string ParentSchedule, double SpawnEpoch, Dynamics Dynamics, int Epochs);
+public sealed record FixedKernelSpec(ScheduleKind Parent, double SpawnEpoch, Dynamics Dynamics, int Epochs);
 
 /// <summary>
-/// One scale of the reproduction: every choice the runner needs, and every way it deviates from
-/// the paper's protocol (printed in the report).
+/// One scale of the reproduction: every choice the plan needs. How it departs from the paper is
+/// derived by comparing it with <see cref="Presets.Paper"/> (<see cref="PresetDeviations"/>).
 /// </summary>
 public sealed record Preset
 {
     public required string Name { get; init; }
     public required string Summary { get; init; }
-    /// <summary>The scale name claim records refer to (smoke, mini, gpu, paper).</summary>
-    public required string Scale { get; init; }
-    public required ModelSpec Model { get; init; }
-    public required DataSpec Data { get; init; }
+    public required Scale Scale { get; init; }
+    public required string Architecture { get; init; }
+    public required int Width { get; init; }
+    /// <summary>Datasets (cifar10, cifar100, synthetic) and attack radii (in 1/255): the variants are their product.</summary>
+    public required IReadOnlyList<string> Datasets { get; init; }
+    public required IReadOnlyList<double> Epsilons255 { get; init; }
+    /// <summary>The first m training images of each class (null: all), the first n test images (null: all).</summary>
+    public int? TrainPerClass { get; init; }
+    public int? TestCount { get; init; }
+    /// <summary>Independent replicates of everything; each schedule of each replicate has its own seed stream.</summary>
+    public required int Replicates { get; init; }
     public required int Stage1Epochs { get; init; }
     public required int SwitchEpoch { get; init; }
-    public required PgdConfig TrainAttack { get; init; }
+    public double Stage1LearningRate { get; init; } = 0.1;
+    public required AttackSpec TrainAttack { get; init; }
     public AdversarialMode AdversarialMode { get; init; } = AdversarialMode.Mixture;
     public int BatchSize { get; init; } = 128;
     public IReadOnlyList<double> FractionalCheckpoints { get; init; } = [0.125, 0.25, 0.375, 0.5, 0.75, 1.5, 2.5];
-    /// <summary>Checkpoints whose kernels are computed, per schedule name (benign, adversarial, switch).</summary>
-    public required IReadOnlyDictionary<string, IReadOnlyList<double>> KernelEpochs { get; init; }
+    /// <summary>Checkpoints whose kernels are computed, for every schedule.</summary>
+    public required IReadOnlyList<double> KernelEpochs { get; init; }
     public required KernelSubset KernelSubset { get; init; }
     public required IReadOnlyList<double> SpawnEpochs { get; init; }
-    /// <summary>Stage-2 parents (schedules) and the dynamics trained from each spawn epoch.</summary>
-    public IReadOnlyList<string> SpawnParents { get; init; } = ["benign", "adversarial"];
+    public IReadOnlyList<ScheduleKind> SpawnParents { get; init; } = [ScheduleKind.Benign, ScheduleKind.Adversarial];
     public IReadOnlyList<Dynamics> ChildDynamics { get; init; } = [Dynamics.Standard, Dynamics.Linearized, Dynamics.Centered];
     public required int Stage2Epochs { get; init; }
     public double Stage2LearningRate { get; init; } = 0.01;
     public required FixedKernelSpec? FixedKernel { get; init; }
-    public required EvalConfig Eval { get; init; }
-    public IReadOnlyList<int> Seeds { get; init; } = [0];
-    /// <summary>Every way this preset departs from the paper's protocol.</summary>
-    public required IReadOnlyList<string> Deviations { get; init; }
+    public required AttackSpec EvalAttack { get; init; }
+    public int EvalBatchSize { get; init; } = 250;
+    /// <summary>Image passes (one forward and backward pass of one image) per second on the machine the preset is meant for: turns step costs into hours.</summary>
+    public required double ImagePassesPerSecond { get; init; }
     public bool NeedsGpu { get; init; }
-    public bool NeedsFullData { get; init; }
+    /// <summary>Things the fields cannot say (e.g. synthetic data): printed with the derived deviations.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 
-    public IReadOnlyList<string> Schedules => ["benign", "adversarial", $"switch:{SwitchEpoch}"];
+    public IReadOnlyList<ScheduleKind> Schedules => [ScheduleKind.Benign, ScheduleKind.Adversarial, ScheduleKind.Switch];
 
-    public Stage1Config Stage1(string schedule, int seed) => new()
+    public IEnumerable<Variant> Variants => Datasets.SelectMany(d => Epsilons255.Select(e => new Variant(d, e)));
+
+    public ModelSpec ModelFor(Variant v) => new(Architecture, Width, v.Dataset == CifarSource.Cifar100 ? 100 : 10);
+
+    public DataSpec DataFor(Variant v) => new(v.Dataset, TrainPerClass, TestCount);
+
+    public bool NeedsFullData => TrainPerClass is null && TestCount is null && !Datasets.Contains(DatasetLoader.Synthetic);
+
+    public Schedule ScheduleOf(ScheduleKind kind) => kind == ScheduleKind.Switch ? Schedule.Switch(SwitchEpoch) : new Schedule(kind);
+
+    /// <summary>The seed of one schedule's run in one replicate: every run has its own stream (initialisation, batch order, attack starts).</summary>
+    public static int Stage1Seed(int replicate, ScheduleKind kind) => 100 * replicate + (int)kind;
+
+    public Stage1Config Stage1(Variant v, ScheduleKind kind, int replicate) => new()
     {
-        Model = Model,
-        Data = Data,
-        Schedule = Schedule.Parse(schedule),
+        Model = ModelFor(v),
+        Data = DataFor(v),
+        Schedule = ScheduleOf(kind),
         AdversarialMode = AdversarialMode,
-        TrainAttack = TrainAttack,
+        TrainAttack = TrainAttack.For(v.Epsilon),
         Epochs = Stage1Epochs,
+        LearningRate = Stage1LearningRate,
         BatchSize = BatchSize,
-        Seed = seed,
+        Seed = Stage1Seed(replicate, kind),
         FractionalCheckpoints = FractionalCheckpoints,
     };
+
+    /// <summary>A child's configuration; its parent is named relative to the child's folder.</summary>
+    public Stage2Config Stage2(Variant v, string parentRelative, double spawn, Dynamics dynamics, bool adversarial, int epochs, int replicate, ScheduleKind parent) => new()
+    {
+        ParentRun = parentRelative,
+        SpawnEpoch = spawn,
+        Dynamics = dynamics,
+        Adversarial = adversarial,
+        AdversarialMode = AdversarialMode,
+        TrainAttack = TrainAttack.For(v.Epsilon),
+        Epochs = epochs,
+        LearningRate = Stage2LearningRate,
+        BatchSize = BatchSize,
+        Seed = (int)(Seeds.Derive(replicate, (int)parent, (long)(spawn * 1000), (int)dynamics, adversarial ? 1 : 0) % 1_000_000_000),
+    };
+
+    public EvalConfig Eval(Variant v, int replicate) => new(EvalAttack.For(v.Epsilon), EvalBatchSize, Seed: replicate);
+
+    public IReadOnlyList<string> Deviations => PresetDeviations.Between(this, Presets.Paper);
 }

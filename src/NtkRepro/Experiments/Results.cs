@@ -1,43 +1,54 @@
-using NtkRepro.Kernels;
-using NtkRepro.Training;
+using NtkRepro.Linearization;
 using NtkRepro.Runs;
+using NtkRepro.Training;
 
 namespace NtkRepro.Experiments;
 
-/// <summary>A stage-1 run: its training summary, kernel series and final evaluation.</summary>
-public sealed record Stage1Result(string Schedule, int Seed, string Run, RunSummary Summary, KernelSeries Kernels, EvalResult FinalEval);
+/// <summary>A stage-1 run of one replicate: its training summary, kernel series and final evaluation (each null until its step has run).</summary>
+public sealed record Stage1Result(ScheduleKind Schedule, int Replicate, int Seed, string Run, RunSummary? Summary, KernelSeries? Kernels, EvalResult? FinalEval);
 
 /// <summary>A stage-1 checkpoint evaluated as a parent (at a spawn epoch).</summary>
-public sealed record ParentResult(string Schedule, int Seed, double Epoch, EvalResult Eval);
+public sealed record ParentResult(ScheduleKind Schedule, int Replicate, double Epoch, EvalResult Eval);
 
-/// <summary>A stage-2 child and its evaluation.</summary>
-public sealed record ChildResult(string ParentSchedule, int Seed, double SpawnEpoch, string Dynamics, bool Adversarial, int Epochs, string Run, EvalResult Eval);
+/// <summary>A stage-2 child and its evaluation, with its final training loss (how converged it is).</summary>
+public sealed record ChildResult(ScheduleKind Parent, int Replicate, double SpawnEpoch, Dynamics Dynamics, bool Adversarial, int Epochs,
+    string Run, EvalResult Eval, double? FinalTrainingLoss);
 
-/// <summary>Distances between the kernels of different runs (same subset).</summary>
-public sealed record CrossKernelResult(int Seed, double BenignVsAdversarialFinal, IReadOnlyList<SwitchPoint> SwitchRun);
+/// <summary>A kernel of one run (schedule, replicate) at one checkpoint.</summary>
+public sealed record KernelRef(ScheduleKind Schedule, int Replicate, double Epoch);
 
-/// <summary>The switch run's kernel at an epoch, against the final benign and adversarial kernels.</summary>
-public sealed record SwitchPoint(double Epoch, double ToBenignFinal, double ToAdversarialFinal);
+/// <summary>S(K_a, K_b) between kernels of different runs on the same subset.</summary>
+public sealed record KernelDistance(KernelRef A, KernelRef B, double Distance);
 
-/// <summary>Wall time of one step of the plan, as measured when it was computed (Cached: reused by this invocation).</summary>
-public sealed record StepTiming(string Step, double Seconds, bool Cached);
-
-/// <summary>Everything a reproduction measured; claims and the report are computed from this.</summary>
-public sealed record ReproductionResults(
-    string Preset,
-    string Scale,
-    string Data,
-    string Model,
-    int Stage1Epochs,
-    int SwitchEpoch,
-    IReadOnlyList<string> Deviations,
+/// <summary>Everything measured for one variant (dataset, ε), every replicate.</summary>
+public sealed record VariantResults(
+    Variant Variant,
     IReadOnlyList<Stage1Result> Stage1,
     IReadOnlyList<ParentResult> Parents,
     IReadOnlyList<ChildResult> Children,
     IReadOnlyList<ChildResult> FixedKernel,
-    IReadOnlyList<CrossKernelResult> CrossKernels,
+    IReadOnlyList<KernelDistance> KernelDistances);
+
+/// <summary>How much of the plan the store holds.</summary>
+public sealed record PlanProgress(int StepsDone, int StepsTotal, IReadOnlyList<string> Waiting)
+{
+    public bool Complete => Waiting.Count == 0;
+}
+
+/// <summary>Everything a reproduction measured; claims and the report are computed from this.</summary>
+public sealed record ReproductionResults(
+    string Preset,
+    Scale Scale,
+    string Model,
+    string Data,
+    int Stage1Epochs,
+    int SwitchEpoch,
+    int Replicates,
+    IReadOnlyList<double> SpawnEpochs,
+    IReadOnlyList<string> Deviations,
+    IReadOnlyList<VariantResults> Variants,
+    PlanProgress Progress,
     IReadOnlyList<StepTiming> Timings,
-    string Machine,
     string Finished)
 {
     public double TotalSeconds => Timings.Sum(t => t.Seconds);

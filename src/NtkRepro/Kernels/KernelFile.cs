@@ -7,7 +7,7 @@ namespace NtkRepro.Kernels;
 public sealed record KernelInfo(
     string Kind,                 // "class-blocks" (C,N,N), "full" (C,C,N,N) or "trace" (N,N)
     string Model,
-    string Checkpoint,
+    string Checkpoint,           // relative to the kernel file's folder
     double? Epoch,
     IReadOnlyList<long> SubsetIndices,
     IReadOnlyList<long> SubsetLabels,

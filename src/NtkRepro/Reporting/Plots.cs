@@ -2,10 +2,11 @@ using ScottPlot;
 
 namespace NtkRepro.Reporting;
 
-/// <summary>Line charts for the report, one PNG per panel.</summary>
+/// <summary>Line charts for the report, one PNG per panel, with a band of ± one standard error where one was measured.</summary>
 public static class Plots
 {
-    public sealed record Series(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y);
+    /// <param name="Spread">Standard error at each point (null: no band); the band is mean ± one standard error.</param>
+    public sealed record Series(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, IReadOnlyList<double>? Spread = null);
 
     private static readonly Color[] Palette =
     [
@@ -21,13 +22,23 @@ public static class Plots
         for (int i = 0; i < series.Count; i++)
         {
             var s = series[i];
-            var points = s.X.Zip(s.Y).Where(p => !double.IsNaN(p.Second) && (!logY || p.Second > 0)).ToList();
+            var color = Palette[i % Palette.Length];
+            var points = Enumerable.Range(0, s.X.Count)
+                .Select(j => (X: s.X[j], Y: s.Y[j], E: s.Spread is null ? double.NaN : s.Spread[j]))
+                .Where(p => !double.IsNaN(p.Y) && (!logY || p.Y > 0)).ToList();
             if (points.Count == 0) continue;
-            var xs = points.Select(p => p.First).ToArray();
-            var ys = points.Select(p => logY ? Math.Log10(p.Second) : p.Second).ToArray();
-            var scatter = plot.Add.Scatter(xs, ys);
+            double Map(double y) => logY ? Math.Log10(Math.Max(y, 1e-300)) : y;
+            var xs = points.Select(p => p.X).ToArray();
+            if (s.Spread is not null && points.Count > 1 && points.All(p => double.IsFinite(p.E)))
+            {
+                var band = plot.Add.FillY(xs, points.Select(p => Map(logY ? Math.Max(p.Y - p.E, p.Y / 10) : p.Y - p.E)).ToArray(),
+                    points.Select(p => Map(p.Y + p.E)).ToArray());
+                band.FillColor = color.WithAlpha(0.2);
+                band.LineColor = Colors.Transparent;
+            }
+            var scatter = plot.Add.Scatter(xs, points.Select(p => Map(p.Y)).ToArray());
             scatter.LegendText = s.Label;
-            scatter.Color = Palette[i % Palette.Length];
+            scatter.Color = color;
             scatter.LineWidth = 2;
             scatter.MarkerSize = 6;
             if (dashed?.Contains(s.Label) == true) scatter.LinePattern = LinePattern.Dashed;

@@ -23,7 +23,7 @@ public static class EvaluationJob
     public static DataSpec DataOf(string runPath) => RunDirectory.ReadKind(Path.Combine(runPath, "config.json")) switch
     {
         Stage1.Kind => RunDirectory.Read<Stage1Config>(runPath, Stage1.Kind).Config.Data,
-        Stage2.Kind => DataOf(RunDirectory.Read<Stage2Config>(runPath, Stage2.Kind).Config.ParentRun),
+        Stage2.Kind => DataOf(RunDirectory.Read<Stage2Config>(runPath, Stage2.Kind).Config.ParentFolder(runPath)),
         var k => throw new InvalidDataException($"{runPath}: unknown run kind '{k}'"),
     };
 

@@ -8,28 +8,47 @@ using NtkRepro.Kernels;
 
 namespace NtkRepro.Runs;
 
-/// <summary>Which training points a kernel is computed on: a seeded class-balanced subset.</summary>
-public sealed record KernelSubset(int PerClass = 50, int Seed = 0)
+/// <summary>
+/// Which training points a kernel is computed on: a seeded class-balanced subset, of every class or
+/// of the first <see cref="Classes"/> classes (the authors' CIFAR-100 kernels use classes 0–9).
+/// </summary>
+public sealed record KernelSubset(int PerClass = 50, int Seed = 0, int? Classes = null)
 {
-    public long[] Indices(LabeledImages train) => BalancedSubset.Sample(train.LabelArray(), PerClass, Seed);
+    public long[] Indices(LabeledImages train) =>
+        BalancedSubset.Sample(train.LabelArray(), PerClass, Seed, Classes is { } c ? Enumerable.Range(0, c).ToList() : null);
+
+    /// <summary>The folder a run's kernels on this subset live in, so that kernels on another subset never mix with them.</summary>
+    public string FolderName => $"per-class-{PerClass}_seed-{Seed}{(Classes is { } c ? $"_classes-{c}" : "")}";
+
+    public override string ToString() => $"{PerClass} per class{(Classes is { } c ? $" of the first {c} classes" : "")}, seed {Seed}";
 }
 
 /// <summary>The kernel metrics of one checkpoint of a run.</summary>
 public sealed record KernelPoint(double Epoch, double DistanceToFinal, double EffectiveRank, double MeanSpecialization);
 
-/// <summary>The kernel metrics along a run: per checkpoint, and velocities between neighbours.</summary>
-public sealed record KernelSeries(string Run, int Points, IReadOnlyList<KernelPoint> Checkpoints, IReadOnlyList<KernelMetrics.Velocity> Velocities);
+/// <summary>
+/// The kernel metrics along a run: per checkpoint, velocities between neighbouring checkpoints (for
+/// plots), and velocities over every one-epoch interval [a, a+1] whose ends are both checkpoints,
+/// fractional checkpoints in between or not (so velocities can be compared over equal lengths).
+/// </summary>
+public sealed record KernelSeries(string Run, int Points, IReadOnlyList<KernelPoint> Checkpoints, IReadOnlyList<KernelMetrics.Velocity> Velocities,
+    IReadOnlyList<KernelMetrics.Velocity>? OneEpochVelocities = null);
 
 /// <summary>
-/// Kernels of a stage-1 run's checkpoints, saved as &lt;run&gt;/kernels/epoch-&lt;t&gt;.npy (the C class
-/// blocks K_cc on the subset, (C, N, N) float32) with a JSON sidecar; existing ones are reused.
+/// Kernels of a stage-1 run's checkpoints, saved as &lt;run&gt;/kernels/&lt;subset&gt;/epoch-&lt;t&gt;.npy (the C
+/// class blocks K_cc on the subset, (C, N, N) float32) with a JSON sidecar whose checkpoint path is
+/// relative to the kernel's folder; existing ones are reused.
 /// Distances, velocities and effective rank use the trace kernel (1/C)Σ_c K_cc; the
 /// specialization uses the class blocks.
 /// </summary>
 public static class KernelJob
 {
-    public static string KernelPath(string runPath, double epoch) =>
-        Path.Combine(runPath, "kernels", $"epoch-{RunDirectory.EpochName(epoch)}.npy");
+    public static string Folder(string runPath, KernelSubset subset) => Path.Combine(runPath, "kernels", subset.FolderName);
+
+    public static string KernelPath(string runPath, KernelSubset subset, double epoch) =>
+        Path.Combine(Folder(runPath, subset), $"epoch-{RunDirectory.EpochName(epoch)}.npy");
+
+    public static string MetricsPath(string runPath, KernelSubset subset) => Path.Combine(Folder(runPath, subset), "metrics.json");
 
     public static void Compute(string runPath, IReadOnlyList<double> epochs, LabeledImages train, KernelSubset subset,
         Device device, IProgressSink progress, EmpiricalNtk.Options? options = null)
@@ -42,7 +61,7 @@ public static class KernelJob
         int done = 0;
         foreach (var epoch in epochs)
         {
-            var path = KernelPath(dir.Path, epoch);
+            var path = KernelPath(dir.Path, subset, epoch);
             if (!KernelFile.Exists(path))
             {
                 using var scope = torch.NewDisposeScope();
@@ -50,21 +69,22 @@ public static class KernelJob
                 model.to(device);
                 model.eval();
                 var blocks = EmpiricalNtk.ClassBlocks(model, x, options).cpu();
-                KernelFile.Save(path, blocks, new KernelInfo("class-blocks", config.Model.ToString(), dir.CheckpointPath(epoch), epoch,
+                KernelFile.Save(path, blocks, new KernelInfo("class-blocks", config.Model.ToString(),
+                    Path.GetRelativePath(Path.GetDirectoryName(path)!, dir.CheckpointPath(epoch)), epoch,
                     indices, labels, [], ""));
             }
             progress.Report($"kernels {Path.GetFileName(dir.Path)}", ++done, epochs.Count, $"epoch {RunDirectory.EpochName(epoch)}");
         }
     }
 
-    public static KernelSeries Analyze(string runPath, IReadOnlyList<double> epochs)
+    public static KernelSeries Analyze(string runPath, KernelSubset subset, IReadOnlyList<double> epochs)
     {
         var traces = new List<KernelMetrics.TimedKernel>();
         var points = new List<(double Epoch, double Erank, double Specialization)>();
         int n = 0;
         foreach (var epoch in epochs.Order())
         {
-            var (blocks, info) = KernelFile.Load(KernelPath(runPath, epoch));
+            var (blocks, info) = KernelFile.Load(KernelPath(runPath, subset, epoch));
             using var b64 = blocks.to(ScalarType.Float64);
             var trace = EmpiricalNtk.Trace(b64);
             n = (int)trace.shape[0];
@@ -74,6 +94,9 @@ public static class KernelJob
         }
         var toFinal = KernelMetrics.DistanceToFinal(traces);
         var checkpoints = points.Zip(toFinal, (p, d) => new KernelPoint(p.Epoch, d.Distance, p.Erank, p.Specialization)).ToList();
-        return new KernelSeries(Path.GetFileName(Path.GetFullPath(runPath)), n, checkpoints, KernelMetrics.Velocities(traces));
+        var byEpoch = traces.ToDictionary(t => t.Epoch, t => t.Kernel);
+        var oneEpoch = byEpoch.Keys.Where(e => e == Math.Floor(e) && byEpoch.ContainsKey(e + 1)).Order()
+            .Select(a => new KernelMetrics.Velocity(a, a + 1, KernelMetrics.Distance(byEpoch[a], byEpoch[a + 1]))).ToList();
+        return new KernelSeries(Path.GetFileName(Path.GetFullPath(runPath)), n, checkpoints, KernelMetrics.Velocities(traces), oneEpoch);
     }
 }

@@ -37,7 +37,11 @@ public sealed record Stage1Config
 /// <summary>Stage 2: train a child of a stage-1 checkpoint under linearized or centered dynamics (PROTOCOL §3).</summary>
 public sealed record Stage2Config
 {
-    /// <summary>The parent's stage-1 run folder and the spawn epoch (a checkpoint of that run).</summary>
+    /// <summary>
+    /// The parent's stage-1 run folder, relative to this run's own folder (so a store of runs can be
+    /// moved or mounted elsewhere; an absolute path works but ties the run to one place), and the
+    /// spawn epoch (a checkpoint of that run).
+    /// </summary>
     public required string ParentRun { get; init; }
     public required double SpawnEpoch { get; init; }
     public required Dynamics Dynamics { get; init; }
@@ -51,6 +55,13 @@ public sealed record Stage2Config
     public int BatchSize { get; init; } = 128;
     public int Seed { get; init; }
     public JvpRoute Route { get; init; } = JvpRoute.TangentPropagation;
+
+    /// <summary>The parent's folder as seen from this run's folder.</summary>
+    public string ParentFolder(string runPath) => Path.GetFullPath(Path.Combine(runPath, ParentRun));
+
+    /// <summary>A configuration whose parent is named relative to the run folder it will live in.</summary>
+    public static string RelativeParent(string runPath, string parentPath) =>
+        Path.GetRelativePath(Path.GetFullPath(runPath), Path.GetFullPath(parentPath));
 
     public void Validate()
     {

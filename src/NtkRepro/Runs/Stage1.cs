@@ -22,7 +22,7 @@ public static class Stage1
         model.to(device);
         using var classifier = new StandardClassifier(model);
         var optimizer = new MomentumSgd(classifier.Trainable, config.LearningRate, config.Momentum);
-        string task = $"stage 1 {config.Schedule}{(config.Schedule.Kind == "benign" ? "" : $" ({config.AdversarialMode.ToString().ToLowerInvariant()})")} {Path.GetFileName(dir.Path)}";
+        string task = $"stage 1 {config.Schedule}{(config.Schedule.Kind == ScheduleKind.Benign ? "" : $" ({config.AdversarialMode.ToString().ToLowerInvariant()})")} {Path.GetFileName(dir.Path)}";
         return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs,
             epoch => new EpochPlan(epoch, config.BatchSize, config.Schedule.IsAdversarial(epoch), config.AdversarialMode, config.TrainAttack, config.Seed, task),
             checkpointAfterEpoch: _ => true, config.FractionalCheckpoints.Where(f => f < config.Epochs).ToList(), progress);

@@ -24,7 +24,7 @@ public static class Stage2
         config.Validate();
         var dir = RunDirectory.Open(runPath, Kind, config);
         if (dir.IsDone) return dir.ReadSummary();
-        using var classifier = CreateChild(config, device);
+        using var classifier = CreateChild(config, dir.Path, device);
         var optimizer = new MomentumSgd(classifier.Trainable, config.LearningRate, config.Momentum);
         string task = $"stage 2 {config.Dynamics.ToString().ToLowerInvariant()}{(config.Adversarial ? $" adversarial ({config.AdversarialMode.ToString().ToLowerInvariant()})" : "")} {Path.GetFileName(dir.Path)}";
         return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs,
@@ -32,10 +32,10 @@ public static class Stage2
             checkpointAfterEpoch: e => e == config.Epochs, [], progress);
     }
 
-    /// <summary>The child at θ = θt around the parent checkpoint.</summary>
-    public static Classifier CreateChild(Stage2Config config, Device device)
+    /// <summary>The child at θ = θt around the parent checkpoint; <paramref name="runPath"/> is the child's folder.</summary>
+    public static Classifier CreateChild(Stage2Config config, string runPath, Device device)
     {
-        var parent = LoadParent(config.ParentRun, config.SpawnEpoch, device);
+        var parent = LoadParent(config.ParentFolder(runPath), config.SpawnEpoch, device);
         if (config.Dynamics == Dynamics.Standard) return new StandardClassifier(parent);
         using (parent) return new LinearizedClassifier(parent, config.Dynamics, config.Route);
     }
@@ -57,7 +57,7 @@ public static class Stage2
     public static Classifier LoadChild(string runPath, Device device)
     {
         var (dir, config) = RunDirectory.Read<Stage2Config>(runPath, Kind);
-        var child = CreateChild(config, device);
+        var child = CreateChild(config, dir.Path, device);
         Checkpoint.Load(child.CheckpointModule, dir.CheckpointPath(config.Epochs));
         child.SetTraining(false);
         return child;

@@ -24,9 +24,13 @@ public sealed record AttackSanity(double MaxPerturbation, bool WithinEpsilon, bo
 /// <summary>
 /// Clean and PGD accuracy of a classifier on a test set; for linearized/centered children also
 /// ‖Δf‖² / ‖f0‖² (mean squared norms over the test set; null when f0 is identically zero).
+/// <see cref="CleanCorrect"/> and <see cref="RobustCorrect"/> say which test images were classified
+/// correctly ('1') or not ('0'), in test-set order: differences between classifiers on the same
+/// images, and the test set's share of the uncertainty, are computed from them.
 /// </summary>
 public sealed record EvalResult(string Dynamics, int Count, double CleanAccuracy, double RobustAccuracy, string Attack,
-    double? FirstOrderRatio, double? MeanDeltaSquared, double? MeanF0Squared, AttackSanity Sanity, double Seconds);
+    double? FirstOrderRatio, double? MeanDeltaSquared, double? MeanF0Squared, AttackSanity Sanity, double Seconds,
+    string? CleanCorrect = null, string? RobustCorrect = null);
 
 public sealed record EvalConfig(PgdConfig Attack, int BatchSize = 250, int Seed = 0);
 
@@ -38,6 +42,8 @@ public static class Evaluator
         model.SetTraining(false);
         int n = test.Count, batches = (n + config.BatchSize - 1) / config.BatchSize;
         long clean = 0, robust = 0, changed = 0;
+        var cleanBits = new System.Text.StringBuilder(n);
+        var robustBits = new System.Text.StringBuilder(n);
         double maxPerturbation = 0, gradL1 = 0, deltaSq = 0, f0Sq = 0;
         bool inRange = true, noNan = true;
         for (int b = 0; b < batches; b++)
@@ -68,8 +74,12 @@ public static class Evaluator
             var adv = Pgd.Attack(model, x, y, config.Attack, Seeds.Derive(config.Seed, b, 3));
             Tensor advPred;
             using (torch.no_grad()) advPred = model.forward(adv).argmax(1);
-            clean += cleanPred.eq(y).sum().ToInt64();
-            robust += advPred.eq(y).sum().ToInt64();
+            var cleanHits = cleanPred.eq(y).cpu().data<bool>().ToArray();
+            var robustHits = advPred.eq(y).cpu().data<bool>().ToArray();
+            foreach (var hit in cleanHits) cleanBits.Append(hit ? '1' : '0');
+            foreach (var hit in robustHits) robustBits.Append(hit ? '1' : '0');
+            clean += cleanHits.Count(h => h);
+            robust += robustHits.Count(h => h);
             changed += advPred.ne(cleanPred).sum().ToInt64();
             maxPerturbation = Math.Max(maxPerturbation, (adv - x).abs().max().ToDouble());
             inRange &= adv.min().ToDouble() >= 0 && adv.max().ToDouble() <= 1;
@@ -82,6 +92,6 @@ public static class Evaluator
         bool linear = model is LinearizedClassifier;
         return new EvalResult(model.Dynamics.ToString().ToLowerInvariant(), n, cleanAcc, robustAcc, config.Attack.ToString(),
             linear ? KernelMetrics.RelativeFirstOrder(deltaSq / n, f0Sq / n) : null,
-            linear ? deltaSq / n : null, linear ? f0Sq / n : null, sanity, watch.Elapsed.TotalSeconds);
+            linear ? deltaSq / n : null, linear ? f0Sq / n : null, sanity, watch.Elapsed.TotalSeconds, cleanBits.ToString(), robustBits.ToString());
     }
 }

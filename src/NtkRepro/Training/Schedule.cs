@@ -10,20 +10,31 @@ public enum AdversarialMode
     Pure,
 }
 
-/// <summary>Which epochs of stage 1 are adversarial: benign, adversarial, or switch:k (benign for epochs 0..k−1, adversarial from k).</summary>
-public sealed record Schedule(string Kind, int SwitchEpoch = 0)
+/// <summary>The three stage-1 schedules of the paper.</summary>
+public enum ScheduleKind
 {
-    public static readonly Schedule Benign = new("benign");
-    public static readonly Schedule Adversarial = new("adversarial");
-    public static Schedule Switch(int epoch) => new("switch", epoch);
+    Benign,
+    Adversarial,
+    /// <summary>The paper's 50/50 run: benign, then adversarial from the switch epoch on.</summary>
+    Switch,
+}
+
+/// <summary>Which epochs of stage 1 are adversarial: benign, adversarial, or switch:k (benign for epochs 0..k−1, adversarial from k).</summary>
+public sealed record Schedule(ScheduleKind Kind, int SwitchEpoch = 0)
+{
+    public static readonly Schedule Benign = new(ScheduleKind.Benign);
+    public static readonly Schedule Adversarial = new(ScheduleKind.Adversarial);
+    public static Schedule Switch(int epoch) => new(ScheduleKind.Switch, epoch);
 
     public bool IsAdversarial(int epoch) => Kind switch
     {
-        "benign" => false,
-        "adversarial" => true,
-        "switch" => epoch >= SwitchEpoch,
-        _ => throw new ArgumentException($"unknown schedule '{Kind}'"),
+        ScheduleKind.Benign => false,
+        ScheduleKind.Adversarial => true,
+        _ => epoch >= SwitchEpoch,
     };
+
+    /// <summary>The name runs, keys and reports use: benign, adversarial, switch.</summary>
+    public static string Name(ScheduleKind kind) => kind.ToString().ToLowerInvariant();
 
     public static Schedule Parse(string text)
     {
@@ -34,5 +45,5 @@ public sealed record Schedule(string Kind, int SwitchEpoch = 0)
         throw new ArgumentException($"schedule '{text}': expected benign, adversarial or switch:<epoch>");
     }
 
-    public override string ToString() => Kind == "switch" ? $"switch:{SwitchEpoch}" : Kind;
+    public override string ToString() => Kind == ScheduleKind.Switch ? $"switch:{SwitchEpoch}" : Name(Kind);
 }

@@ -1,4 +1,5 @@
 using NtkRepro.Experiments;
+using NtkRepro.Reporting;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Util;
 using TorchSharp;
@@ -6,19 +7,28 @@ using TorchSharp;
 namespace NtkRepro.Tests.Claims;
 
 /// <summary>
-/// Runs a preset once per test class (or reuses its cached run under runs/&lt;preset&gt;: every
-/// finished step is reused, an interrupted one resumes), or says why it cannot run here.
+/// Runs a preset's plan once per test class into its store (runs/&lt;preset&gt;, or
+/// $NTKREPRO_RUNS/&lt;preset&gt;: every finished step is reused, an interrupted one resumes), or says
+/// why it cannot run here. NTKREPRO_THREADS sets libtorch's thread count (the rounding check runs
+/// the Mini tier with 1 thread against a baseline made with 2).
 /// </summary>
 public abstract class ReproductionFixture
 {
+    public const string ThreadsVariable = "NTKREPRO_THREADS";
+
     protected ReproductionFixture(Preset preset)
     {
         Preset = preset;
         SkipReason = WhyNot(preset);
         if (SkipReason != null) return;
+        if (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out var threads)) Devices.SetThreads(threads);
         var device = preset.NeedsGpu ? torch.CUDA : torch.CPU;
-        var runner = new ReproductionRunner(preset, ArtifactsFolder.Default(preset.Name), device, new PlainProgress(Console.Out, TimeSpan.FromMinutes(1)));
-        Results = runner.Run(dataOption: null);
+        var plan = Planner.For(preset);
+        var store = new ArtifactStore(ArtifactsFolder.Default(preset.Name));
+        var progress = new PlainProgress(Console.Out, TimeSpan.FromMinutes(1));
+        using var executor = new StepExecutor(plan, store, device, progress, dataOption: null, ReproductionReport.Action);
+        var timings = InProcessExecutor.Run(executor, progress, s => s.Work is not ReportWork);
+        Results = ReproductionReport.Write(plan, store, timings).Results;
     }
 
     public Preset Preset { get; }

@@ -10,13 +10,7 @@ namespace NtkRepro.Tests.Cli;
 [Trait("Tier", Tiers.Smoke)]
 public class PipelineSmokeTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = NtkRepro.Cli.Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliProcess.InProcess(args);
 
     private static void Ok(params string[] args)
     {
@@ -41,7 +35,7 @@ public class PipelineSmokeTests
         var (code, output, _) = Run("ntk", "--run", $"{dir}/benign", "--epochs", "0,1,2", "--per-class", "3");
         Assert.Equal(0, code);
         Assert.Contains("eff. rank", output);
-        Assert.True(File.Exists($"{dir}/benign/kernels/epoch-2.npy") && File.Exists($"{dir}/benign/kernels/metrics.json"));
+        Assert.True(File.Exists($"{dir}/benign/kernels/per-class-3_seed-0/epoch-2.npy") && File.Exists($"{dir}/benign/kernels/per-class-3_seed-0/metrics.json"));
     }
 
     [Fact]
@@ -75,29 +69,5 @@ public class PipelineSmokeTests
         Assert.Equal(a.Select(m => (m.Loss, m.Accuracy, m.AdversarialLoss, m.AdversarialAccuracy)), b.Select(m => (m.Loss, m.Accuracy, m.AdversarialLoss, m.AdversarialAccuracy)));
     }
 
-    /// <summary>Runs the CLI in its own process; kills it (SIGKILL) as soon as a file appears.</summary>
-    private static int RunProcess(string[] args, string? killWhenExists)
-    {
-        var cli = Path.Combine(AppContext.BaseDirectory, "NtkRepro.Cli.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(cli);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (!process.HasExited && DateTime.UtcNow < deadline)
-        {
-            if (killWhenExists != null && File.Exists(killWhenExists))
-            {
-                process.Kill(entireProcessTree: true);
-                break;
-            }
-            Thread.Sleep(20);
-        }
-        if (!process.WaitForExit(60_000)) { process.Kill(true); throw new TimeoutException("ntkrepro did not finish"); }
-        return process.ExitCode;
-    }
+    private static int RunProcess(string[] args, string? killWhenExists) => CliProcess.Run(args, killWhenExists).Code;
 }

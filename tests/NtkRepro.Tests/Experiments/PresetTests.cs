@@ -1,7 +1,8 @@
 using NtkRepro.Experiments;
-using NtkRepro.Tests.Infrastructure;
-using Xunit;
 using NtkRepro.Runs;
+using NtkRepro.Tests.Infrastructure;
+using NtkRepro.Training;
+using Xunit;
 
 namespace NtkRepro.Tests.Experiments;
 
@@ -17,39 +18,68 @@ public class PresetTests
         var p = Presets.Get(name);
         var checkpoints = Enumerable.Range(0, p.Stage1Epochs + 1).Select(e => (double)e)
             .Concat(p.FractionalCheckpoints.Where(f => f < p.Stage1Epochs)).ToHashSet();
-        foreach (var (schedule, epochs) in p.KernelEpochs)
-            Assert.All(epochs, e => Assert.True(checkpoints.Contains(e), $"{name}: kernel epoch {e} of {schedule} is not a checkpoint"));
+        Assert.All(p.KernelEpochs, e => Assert.True(checkpoints.Contains(e), $"{name}: kernel epoch {e} is not a checkpoint"));
         Assert.All(p.SpawnEpochs, e => Assert.Contains(e, checkpoints));
         if (p.FixedKernel is { } fk) Assert.Contains(fk.SpawnEpoch, checkpoints);
-        foreach (var s in p.Schedules) p.Stage1(s, 0).Validate();
+        foreach (var v in p.Variants)
+            foreach (var s in p.Schedules) p.Stage1(v, s, 0).Validate();
     }
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void KernelSeriesBracketTheSwitchAndEndAtTheFinalEpoch(string name)
+    public void KernelCheckpointsAreDenseWhereTheClaimsReadOneEpochVelocities(string name)
     {
         var p = Presets.Get(name);
-        Assert.Contains((double)p.SwitchEpoch, p.KernelEpochs["switch"]);
-        Assert.Contains((double)p.SwitchEpoch + 1, p.KernelEpochs["switch"]);
-        Assert.Contains((double)p.SwitchEpoch - 1, p.KernelEpochs["switch"]);
-        foreach (var epochs in p.KernelEpochs.Values) Assert.Equal(p.Stage1Epochs, epochs.Max());
-        Assert.Contains(0.0, p.KernelEpochs["benign"]);
-        Assert.Contains(0.0, p.KernelEpochs["adversarial"]);
+        var k = p.KernelEpochs.ToHashSet();
+        // C4: [0, 1] and every epoch from 30% on (mini and paper: all epochs); C6: three epochs before the switch and one after.
+        Assert.Contains(0.0, k);
+        Assert.Contains(1.0, k);
+        int first = Math.Max(0, p.SwitchEpoch - 3), last = Math.Min(p.Stage1Epochs, p.SwitchEpoch + 1);
+        Assert.All(Enumerable.Range(first, last - first + 1), e => Assert.Contains((double)e, k));
+        Assert.Equal(p.Stage1Epochs, k.Max());
+        if (p.Scale is Scale.Mini or Scale.Paper)
+            Assert.All(Enumerable.Range(0, p.Stage1Epochs + 1), e => Assert.Contains((double)e, k));
     }
 
     [Fact]
-    public void EveryPresetStatesItsDeviationsAndUnknownNamesAreRejected()
+    public void DeviationsAreDerivedFromThePaperPreset()
     {
-        Assert.All(Presets.All, p => Assert.NotEmpty(p.Deviations));
+        Assert.Empty(Presets.Paper.Deviations);
+        var mini = Presets.Mini.Deviations;
+        Assert.Contains(mini, d => d.StartsWith($"stage 1: {Presets.Mini.Stage1Epochs} epochs instead of 100"));
+        Assert.Contains(mini, d => d.StartsWith("network small-cnn of width 16 instead of resnet18"));
+        Assert.Contains(mini, d => d.Contains($"{Presets.Mini.Replicates} replicate seeds instead of 3"));
+        Assert.Contains(mini, d => d.Contains("ε = 4/255 instead of 4/255 and 8/255"));
+        var changed = Presets.Mini with { Stage2Epochs = 7 };
+        Assert.Contains(changed.Deviations, d => d == "stage 2: 7 epochs instead of 100");
+        Assert.Contains(Presets.Smoke.Deviations, d => d.Contains("synthetic"));
+    }
+
+    [Fact]
+    public void EverySchedulesRunOfEveryReplicateHasItsOwnSeed()
+    {
+        var p = Presets.Mini;
+        var v = p.Variants.Single();
+        var seeds = Enumerable.Range(0, p.Replicates).SelectMany(r => p.Schedules.Select(s => p.Stage1(v, s, r).Seed)).ToList();
+        Assert.Equal(seeds.Count, seeds.Distinct().Count());
+    }
+
+    [Fact]
+    public void UnknownNamesDatasetsAndRadiiAreRejectedNamingWhatExists()
+    {
         Assert.Contains("known: smoke, mini", Assert.Throws<ArgumentException>(() => Presets.Get("huge")).Message);
+        Assert.Contains("runs cifar10, cifar100", Assert.Throws<ArgumentException>(() => Presets.Paper.Restrict(["svhn"], null)).Message);
+        Assert.Contains("runs ε = 4", Assert.Throws<ArgumentException>(() => Presets.Mini.Restrict(null, [8])).Message);
+        Assert.Single(Presets.Paper.Restrict(["cifar100"], [8]).Variants);
     }
 
     [Fact]
     public void StepKeysFollowTheConfiguration()
     {
-        var a = Presets.Mini.Stage1("benign", 0);
-        Assert.Equal(StepKey.Of(a), StepKey.Of(Presets.Mini.Stage1("benign", 0)));
+        var v = Presets.Mini.Variants.Single();
+        var a = Presets.Mini.Stage1(v, ScheduleKind.Benign, 0);
+        Assert.Equal(StepKey.Of(a), StepKey.Of(Presets.Mini.Stage1(v, ScheduleKind.Benign, 0)));
         Assert.NotEqual(StepKey.Of(a), StepKey.Of(a with { Epochs = 16 }));
-        Assert.NotEqual(StepKey.Of(a), StepKey.Of(Presets.Mini.Stage1("benign", 1)));
+        Assert.NotEqual(StepKey.Of(a), StepKey.Of(Presets.Mini.Stage1(v, ScheduleKind.Benign, 1)));
     }
 }

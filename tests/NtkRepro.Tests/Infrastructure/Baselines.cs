@@ -9,10 +9,11 @@ namespace NtkRepro.Tests.Infrastructure;
 /// <summary>
 /// Snapshot baselines of a preset's measured figures, stored as baselines/&lt;preset&gt;/__snapshots__/figures.snap
 /// (Snapshooter; strict in CI via SNAPSHOOTER_STRICT_MODE=true, so a missing baseline fails
-/// instead of being written). Snapshooter checks the structure (figure names, tolerances,
-/// verdicts); values are compared here, each within its stated tolerance. A mismatch leaves
-/// the received snapshot in baselines/&lt;preset&gt;/__snapshots__/__mismatch__/ (git-ignored) and fails with a table
-/// of the differing figures; 'dotnet msbuild -t:AcceptBaselines' accepts it.
+/// instead of being written). Values are compared here first, each within its measured tolerance
+/// (<see cref="FigureSet.CompareTo"/>), and every difference, figure or verdict, is shown in one
+/// table; Snapshooter then checks the structure (figure names and kinds, verdict ids). A mismatch
+/// leaves the received snapshot in baselines/&lt;preset&gt;/__snapshots__/__mismatch__/ (git-ignored);
+/// 'dotnet msbuild -t:AcceptBaselines' accepts it.
 /// </summary>
 public static class Baselines
 {
@@ -27,21 +28,30 @@ public static class Baselines
     public static FigureSet? Read(string preset) =>
         File.Exists(VerifiedPath(preset)) ? Newtonsoft.Json.JsonConvert.DeserializeObject<FigureSet>(File.ReadAllText(VerifiedPath(preset))) : null;
 
-    public static void Verify(FigureSet received)
+    /// <returns>Differences that do not fail (borderline verdicts), for the test's output.</returns>
+    public static IReadOnlyList<string> Verify(FigureSet received)
     {
         var folder = Folder(received.Preset);
-        var verified = VerifiedPath(received.Preset); // where Snapshooter keeps it
-        bool existed = File.Exists(verified);
-        Snapshot.Match(received, new SnapshotFullName(FileName, folder), o => o.IgnoreFields("Figures[*].Value"));
-        if (!existed) return; // just written (non-strict mode): nothing to compare with yet
-        var baseline = Read(received.Preset) ?? throw new InvalidDataException($"{verified}: unreadable baseline");
-        var diffs = received.CompareTo(baseline);
-        if (diffs.Count == 0) return;
-        var mismatch = Path.Combine(folder, "__snapshots__", "__mismatch__", FileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(mismatch)!);
-        File.WriteAllText(mismatch, Newtonsoft.Json.JsonConvert.SerializeObject(received, Newtonsoft.Json.Formatting.Indented));
-        Assert.Fail($"{diffs.Count} figure(s) of preset '{received.Preset}' differ from {verified} beyond their tolerance:\n" +
-                    FigureSet.FormatDifferences(diffs) +
-                    $"\nReceived snapshot written to {mismatch}; review it and accept with 'dotnet msbuild -t:AcceptBaselines'.");
+        var verified = VerifiedPath(received.Preset);
+        var notes = new List<string>();
+        if (File.Exists(verified))
+        {
+            var baseline = Read(received.Preset) ?? throw new InvalidDataException($"{verified}: unreadable baseline");
+            var diffs = received.CompareTo(baseline);
+            notes.AddRange(diffs.Where(d => !d.Fails).Select(d => $"{d.Name}: {d.Baseline} → {d.Received} ({d.Tolerance})"));
+            if (diffs.Any(d => d.Fails))
+            {
+                var mismatch = Path.Combine(folder, "__snapshots__", "__mismatch__", FileName);
+                Directory.CreateDirectory(Path.GetDirectoryName(mismatch)!);
+                File.WriteAllText(mismatch, Newtonsoft.Json.JsonConvert.SerializeObject(received, Newtonsoft.Json.Formatting.Indented));
+                Assert.Fail($"{diffs.Count(d => d.Fails)} figure(s) or verdict(s) of preset '{received.Preset}' differ from {verified} beyond tolerance " +
+                            $"(of {received.Figures.Count} figures and {received.Verdicts.Count} verdicts):\n" + FigureSet.FormatDifferences(diffs) +
+                            $"\nReceived snapshot written to {mismatch}; review it and accept with 'dotnet msbuild -t:AcceptBaselines'.");
+            }
+        }
+        Snapshot.Match(received, new SnapshotFullName(FileName, folder), o => o
+            .IgnoreFields("Figures[*].Mean").IgnoreFields("Figures[*].StandardError").IgnoreFields("Figures[*].DegreesOfFreedom")
+            .IgnoreFields("Figures[*].PerReplicate").IgnoreFields("Verdicts[*].Verdict"));
+        return notes;
     }
 }

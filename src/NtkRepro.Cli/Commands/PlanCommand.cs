@@ -1,0 +1,54 @@
+using System.CommandLine;
+using NtkRepro.Experiments;
+
+namespace NtkRepro.Cli.Commands;
+
+/// <summary><c>ntkrepro plan</c>: a preset's plan of steps, as text, GitHub Actions matrices or a Slurm submission script.</summary>
+public static class PlanCommand
+{
+    public enum PlanFormat { Text, GithubMatrix, Slurm }
+
+    public static Command Create()
+    {
+        var plan = new PlanOptions();
+        var format = CommonOptions.Enum("--format", "Output", PlanFormat.Text);
+        var wave = new Option<int?>("--wave") { Description = "github-matrix: only this wave's matrix ({\"include\": [...]}, for strategy.matrix)" };
+        var shards = new Option<int>("--shards") { DefaultValueFactory = _ => 64, Description = "At most this many jobs per wave (each runs a shard of step keys in order; GitHub allows 256 per matrix)" };
+        var command = new Command("plan", "Print a preset's plan of steps (key, dependencies, cost) as text, GitHub Actions matrices or a Slurm script");
+        plan.AddTo(command);
+        foreach (var o in new Option[] { format, wave, shards }) command.Options.Add(o);
+        command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
+        {
+            var thePlan = plan.Plan(parse);
+            var output = parse.InvocationConfiguration.Output;
+            int maxShards = parse.GetValue(shards);
+            switch (parse.GetValue(format))
+            {
+                case PlanFormat.GithubMatrix:
+                    output.WriteLine(GitHubMatrix.Render(parse.GetValue(wave) is { } w ? GitHubMatrix.Wave(thePlan, w, maxShards) : GitHubMatrix.All(thePlan, maxShards)));
+                    break;
+                case PlanFormat.Slurm:
+                    output.Write(SlurmScript.Render(thePlan, new SlurmScript.Options(MaxTasksPerWave: maxShards,
+                        Store: parse.GetValue(plan.Store) ?? ArtifactsFolder.Default(thePlan.Preset.Name))));
+                    break;
+                default:
+                    Text(thePlan, output);
+                    break;
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void Text(Plan plan, TextWriter output)
+    {
+        output.WriteLine($"preset {plan.Preset.Name}: {plan.Steps.Count} steps in {plan.Waves.Count} waves, about {plan.Hours(plan.Steps):F1} compute hours " +
+                         $"at {plan.Preset.ImagePassesPerSecond:N0} image passes per second");
+        int w = 0;
+        foreach (var wave in plan.Waves)
+        {
+            output.WriteLine($"wave {w++}: {wave.Count} steps, {plan.Hours(wave):F1} h");
+            foreach (var s in wave) output.WriteLine($"  {s.Key}  ({plan.Hours([s]) * 60:F1} min; after {(s.DependsOn.Count == 0 ? "nothing" : s.DependsOn.Count > 3 ? $"{s.DependsOn.Count} steps" : string.Join(", ", s.DependsOn))})");
+        }
+    }
+}

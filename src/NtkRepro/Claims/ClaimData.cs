@@ -1,0 +1,101 @@
+using NtkRepro.Experiments;
+using NtkRepro.Kernels;
+using NtkRepro.Linearization;
+using NtkRepro.Runs;
+using NtkRepro.Statistics;
+using NtkRepro.Training;
+
+namespace NtkRepro.Claims;
+
+/// <summary>A figure a claim needs that the results do not hold (its step has not run, or was not part of the preset).</summary>
+public sealed class MissingResultException(string message) : Exception(message);
+
+/// <summary>
+/// Read access to one variant's results for the claim checks, replicate by replicate: kernel
+/// series and velocities over given intervals, kernel distances across runs, and accuracies as
+/// correctness matrices (replicates × test images) so that estimates carry both sources of noise.
+/// </summary>
+public sealed class ClaimData(ReproductionResults results, VariantResults variant)
+{
+    public ReproductionResults Results { get; } = results;
+    public VariantResults Variant { get; } = variant;
+    public int FinalEpoch => Results.Stage1Epochs;
+    public int SwitchEpoch => Results.SwitchEpoch;
+
+    /// <summary>The first integer epoch at or after a fraction of training.</summary>
+    public int EpochAt(double fraction) => (int)Math.Ceiling(fraction * FinalEpoch - 1e-9);
+
+    /// <summary>The kernel series of every replicate of a schedule that has one.</summary>
+    public IReadOnlyList<(int Replicate, KernelSeries Series)> Series(ScheduleKind kind)
+    {
+        var list = Variant.Stage1.Where(s => s.Schedule == kind && s.Kernels is not null).OrderBy(s => s.Replicate).Select(s => (s.Replicate, s.Kernels!)).ToList();
+        return list.Count > 0 ? list : throw new MissingResultException($"no kernel series of the {Schedule.Name(kind)} run yet");
+    }
+
+    /// <summary>dS/dt over exactly [from, to]: a one-epoch interval, or two neighbouring kernel checkpoints.</summary>
+    public static double Velocity(KernelSeries s, double from, double to)
+    {
+        var match = (s.OneEpochVelocities ?? []).Concat(s.Velocities).Where(v => v.FromEpoch == from && v.ToEpoch == to).ToList();
+        return match.Count > 0 ? match[0].Value : throw new MissingResultException($"the run has no kernels at epochs {from} and {to}");
+    }
+
+    public static KernelPoint Point(KernelSeries s, double epoch) =>
+        s.Checkpoints.FirstOrDefault(c => c.Epoch == epoch) ?? throw new MissingResultException($"the run has no kernel at epoch {epoch}");
+
+    /// <summary>Unit-length velocities v(a, a+1) for integer a in [from, to).</summary>
+    public static IReadOnlyList<double> UnitVelocities(KernelSeries s, int from, int to) =>
+        Enumerable.Range(from, Math.Max(0, to - from)).Select(a => Velocity(s, a, a + 1)).ToList();
+
+    public double Distance(KernelRef a, KernelRef b) =>
+        Variant.KernelDistances.FirstOrDefault(d => (d.A == a && d.B == b) || (d.A == b && d.B == a))?.Distance
+        ?? throw new MissingResultException($"no distance between the {Schedule.Name(a.Schedule)} kernel of replicate {a.Replicate} at {a.Epoch} and the {Schedule.Name(b.Schedule)} kernel of replicate {b.Replicate} at {b.Epoch}");
+
+    /// <summary>Replicates whose final kernel of the schedule is in the distance table.</summary>
+    public IReadOnlyList<int> FinalKernelReplicates(ScheduleKind kind) =>
+        Variant.KernelDistances.SelectMany(d => new[] { d.A, d.B }).Where(k => k.Schedule == kind && k.Epoch == FinalEpoch)
+            .Select(k => k.Replicate).Distinct().Order().ToList();
+
+    public IReadOnlyList<double> SpawnEpochs => Variant.Children.Select(c => c.SpawnEpoch).Distinct().Order().ToList();
+
+    public IReadOnlyList<(int Replicate, EvalResult Eval)> Children(ScheduleKind parent, double spawn, Dynamics dynamics, bool adversarial = false)
+    {
+        var list = (adversarial ? Variant.FixedKernel : Variant.Children)
+            .Where(c => c.Parent == parent && c.SpawnEpoch == spawn && c.Dynamics == dynamics && c.Adversarial == adversarial)
+            .OrderBy(c => c.Replicate).Select(c => (c.Replicate, c.Eval)).ToList();
+        return list.Count > 0 ? list
+            : throw new MissingResultException($"no evaluated {dynamics.ToString().ToLowerInvariant()}{(adversarial ? " adversarially trained" : "")} child of the {Schedule.Name(parent)} parent at spawn epoch {spawn} yet");
+    }
+
+    public IReadOnlyList<(int Replicate, EvalResult Eval)> FixedKernelRuns()
+    {
+        var list = Variant.FixedKernel.OrderBy(c => c.Replicate).Select(c => (c.Replicate, c.Eval)).ToList();
+        return list.Count > 0 ? list : throw new MissingResultException("no evaluated section-7 run (AT on a fixed kernel) yet");
+    }
+
+    /// <summary>A stage-1 run's evaluation at an epoch (a parent at a spawn epoch, or the final one).</summary>
+    public IReadOnlyList<(int Replicate, EvalResult Eval)> Parents(ScheduleKind schedule, double epoch)
+    {
+        var list = Variant.Parents.Where(p => p.Schedule == schedule && p.Epoch == epoch).Select(p => (p.Replicate, p.Eval))
+            .Concat(epoch == FinalEpoch ? Variant.Stage1.Where(s => s.Schedule == schedule && s.FinalEval is not null).Select(s => (s.Replicate, s.FinalEval!)) : [])
+            .DistinctBy(x => x.Replicate).OrderBy(x => x.Replicate).ToList();
+        return list.Count > 0 ? list : throw new MissingResultException($"no evaluation of the {Schedule.Name(schedule)} run at epoch {epoch} yet");
+    }
+
+    /// <summary>Accuracy over replicates and test images.</summary>
+    public static Estimate Accuracy(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust) =>
+        Matrix(evals, robust).Estimate();
+
+    /// <summary>Accuracy of a minus accuracy of b, replicate paired with replicate (those both have), image with image.</summary>
+    public static Estimate AccuracyDifference(IReadOnlyList<(int Replicate, EvalResult Eval)> a, IReadOnlyList<(int Replicate, EvalResult Eval)> b,
+        bool robustA, bool robustB)
+    {
+        var common = a.Select(x => x.Replicate).Intersect(b.Select(x => x.Replicate)).Order().ToList();
+        if (common.Count == 0) throw new MissingResultException("no replicate has both figures yet");
+        return Matrix(a.Where(x => common.Contains(x.Replicate)).ToList(), robustA)
+            .Minus(Matrix(b.Where(x => common.Contains(x.Replicate)).ToList(), robustB)).Estimate();
+    }
+
+    private static CorrectnessMatrix Matrix(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust) =>
+        CorrectnessMatrix.FromBits(evals.Select(e => (robust ? e.Eval.RobustCorrect : e.Eval.CleanCorrect)
+            ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step")).ToList());
+}

@@ -1,0 +1,48 @@
+using NtkRepro.Statistics;
+
+namespace NtkRepro.Claims;
+
+/// <summary>A claim's verdict at one scale.</summary>
+public enum Verdict
+{
+    /// <summary>Every pre-registered test supports the claim at the 95% level.</summary>
+    Reproduced,
+    /// <summary>A test is significant the other way.</summary>
+    Contradicted,
+    /// <summary>Within noise: the report says how large an effect the data exclude.</summary>
+    Inconclusive,
+    /// <summary>The claim cannot be tested at this scale (the reason is given).</summary>
+    NotTestable,
+    /// <summary>Its steps have not run (no GPU, no data, or waiting for steps of the plan).</summary>
+    NotRun,
+}
+
+public static class VerdictText
+{
+    public static string Of(Verdict v) => v switch
+    {
+        Verdict.Reproduced => "reproduced",
+        Verdict.Contradicted => "contradicted",
+        Verdict.Inconclusive => "inconclusive",
+        Verdict.NotTestable => "not testable at this scale",
+        _ => "not run",
+    };
+
+    public static Verdict From(IEnumerable<Decision> decisions) => OneSided.All(decisions) switch
+    {
+        Decision.Supported => Verdict.Reproduced,
+        Decision.Contradicted => Verdict.Contradicted,
+        _ => Verdict.Inconclusive,
+    };
+}
+
+/// <summary>
+/// One pre-registered test of a claim: the statistic measured, its estimate over replicates, the
+/// rule written before any result, and what it decided. <see cref="Interval"/> is the bound the
+/// rule reads (e.g. "lower 95% bound 0.031"), <see cref="Excluded"/> what the data rule out when undecided.
+/// </summary>
+public sealed record TestResult(string Name, Estimate Estimate, string Unit, string Rule, Decision Decision, string Interval, string? Excluded = null);
+
+/// <summary>A claim's verdict for one variant (dataset, ε): the tests behind it and a one-line account.</summary>
+public sealed record ClaimVerdict(string Id, string Variant, string Statement, string PaperFigure, string Statistic, string Rule,
+    Verdict Verdict, string Measured, IReadOnlyList<TestResult> Tests);

@@ -1,0 +1,86 @@
+using NtkRepro.Linearization;
+using NtkRepro.Runs;
+using NtkRepro.Training;
+
+namespace NtkRepro.Experiments;
+
+/// <summary>What a step does. A step is identified by its key and writes only under its folder.</summary>
+public abstract record StepWork(Variant? Variant, int Replicate);
+
+public sealed record Stage1Work(Variant V, int R, ScheduleKind Schedule, Stage1Config Config) : StepWork(V, R);
+
+public sealed record KernelsWork(Variant V, int R, ScheduleKind Schedule, KernelSubset Subset, IReadOnlyList<double> Epochs) : StepWork(V, R);
+
+/// <param name="Target">The key of the run step whose run is evaluated.</param>
+/// <param name="Epoch">The stage-1 checkpoint evaluated; null for a child (its final state).</param>
+public sealed record EvaluateWork(Variant V, int R, string Target, EvalConfig Config, double? Epoch) : StepWork(V, R);
+
+public sealed record Stage2Work(Variant V, int R, ScheduleKind Parent, double SpawnEpoch, Dynamics Dynamics, bool Adversarial, Stage2Config Config) : StepWork(V, R);
+
+/// <summary>Collects whatever the store holds into results and the report; runs on a partial store too.</summary>
+public sealed record ReportWork() : StepWork(null, -1);
+
+/// <summary>
+/// One step of a plan: its key (what schedulers and run-step name), the folder it works in
+/// (relative to the artifact store; a run's folder is named by a hash of its full configuration),
+/// the steps whose outputs it reads, and its cost in image passes (one forward and backward
+/// pass of one image; an estimate, for scheduling).
+/// </summary>
+public sealed record PlanStep(string Key, string Folder, IReadOnlyList<string> DependsOn, StepWork Work, double ImagePasses, string Title);
+
+/// <summary>
+/// A preset as a graph of steps, pure data: stage-1 runs, their kernels and evaluations, stage-2
+/// children and theirs, the section-7 run, and the report. Executors (in-process, a GitHub
+/// Actions matrix, a Slurm array) all run this one plan against one artifact store.
+/// </summary>
+public sealed class Plan
+{
+    public const string ReportKey = "report";
+
+    public Plan(Preset preset, IReadOnlyList<PlanStep> steps)
+    {
+        Preset = preset;
+        Steps = steps;
+        var dupes = steps.GroupBy(s => s.Key).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (dupes.Count > 0) throw new InvalidOperationException($"plan of '{preset.Name}': duplicate step keys {string.Join(", ", dupes)}");
+        ByKey = steps.ToDictionary(s => s.Key);
+        foreach (var s in steps)
+            foreach (var d in s.DependsOn)
+                if (!ByKey.ContainsKey(d)) throw new InvalidOperationException($"plan of '{preset.Name}': step {s.Key} depends on unknown step {d}");
+        Depth = ComputeDepths();
+    }
+
+    public Preset Preset { get; }
+    public IReadOnlyList<PlanStep> Steps { get; }
+    public IReadOnlyDictionary<string, PlanStep> ByKey { get; }
+
+    /// <summary>Dependency depth of each step: a wave is the steps of one depth, runnable in parallel once the earlier waves are done.</summary>
+    public IReadOnlyDictionary<string, int> Depth { get; }
+
+    public IReadOnlyList<IReadOnlyList<PlanStep>> Waves =>
+        Steps.GroupBy(s => Depth[s.Key]).OrderBy(g => g.Key).Select(g => (IReadOnlyList<PlanStep>)g.ToList()).ToList();
+
+    public PlanStep Step(string key) => ByKey.TryGetValue(key, out var s) ? s
+        : throw new ArgumentException($"no step '{key}' in the plan of preset '{Preset.Name}' (see 'ntkrepro plan --preset {Preset.Name}' for its {Steps.Count} keys)");
+
+    public double TotalImagePasses => Steps.Sum(s => s.ImagePasses);
+
+    /// <summary>Estimated compute hours on the machine the preset is meant for.</summary>
+    public double Hours(IEnumerable<PlanStep> steps) => steps.Sum(s => s.ImagePasses) / Preset.ImagePassesPerSecond / 3600;
+
+    private Dictionary<string, int> ComputeDepths()
+    {
+        var depth = new Dictionary<string, int>();
+        var visiting = new HashSet<string>();
+        int Visit(PlanStep s)
+        {
+            if (depth.TryGetValue(s.Key, out var d)) return d;
+            if (!visiting.Add(s.Key)) throw new InvalidOperationException($"plan of '{Preset.Name}': dependency cycle through {s.Key}");
+            d = s.DependsOn.Count == 0 ? 0 : 1 + s.DependsOn.Max(k => Visit(ByKey[k]));
+            visiting.Remove(s.Key);
+            return depth[s.Key] = d;
+        }
+        foreach (var s in Steps) Visit(s);
+        return depth;
+    }
+}

@@ -1,0 +1,91 @@
+namespace NtkRepro.Statistics;
+
+/// <summary>
+/// Do two groups of objects (e.g. final kernels of benign and of adversarial runs) differ more
+/// than objects within a group do? Given all pairwise distances, the statistic is
+/// mean distance between groups − mean distance within groups (the average of the two groups'
+/// within means); its one-sided p-value counts the relabellings of the pooled objects into
+/// groups of the same sizes whose statistic is at least the observed one. Exact when the
+/// relabellings are few, otherwise a seeded random sample of them. Assumes only exchangeability.
+/// With n objects per group the smallest attainable p is 2 / C(2n, n) (a labelling and its swap
+/// give the same statistic): 0.1 for n = 3, 0.029 for n = 4, 0.008 for n = 5.
+/// </summary>
+public static class DistancePermutationTest
+{
+    public sealed record Result(double Statistic, double Between, double Within, double PValue, double SmallestAttainableP, int Labellings);
+
+    public static Result Run(double[,] distances, int firstGroupSize, int samples = 20000, int seed = 0)
+    {
+        int n = distances.GetLength(0);
+        if (distances.GetLength(1) != n) throw new ArgumentException("distances must be square");
+        if (firstGroupSize < 2 || n - firstGroupSize < 2) throw new ArgumentException($"each group needs at least two objects (got {firstGroupSize} and {n - firstGroupSize})");
+        var observed = Enumerable.Range(0, n).Select(i => i < firstGroupSize).ToArray();
+        var (stat, between, within) = Statistic(distances, observed);
+        var labellings = Labellings(n, firstGroupSize, samples, seed).ToList();
+        int atLeast = labellings.Count(l => Statistic(distances, l).Stat >= stat - 1e-12 * Math.Abs(stat));
+        double exactCount = Binomial(n, firstGroupSize);
+        bool exact = exactCount <= samples;
+        double smallest = (firstGroupSize * 2 == n ? 2.0 : 1.0) / exactCount;
+        return new Result(stat, between, within, (double)atLeast / labellings.Count, exact ? smallest : Math.Max(smallest, 1.0 / labellings.Count), labellings.Count);
+    }
+
+    private static (double Stat, double Between, double Within) Statistic(double[,] d, bool[] inFirst)
+    {
+        double between = 0, withinA = 0, withinB = 0;
+        int nb = 0, na = 0, nB = 0;
+        int n = inFirst.Length;
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+            {
+                if (inFirst[i] != inFirst[j]) { between += d[i, j]; nb++; }
+                else if (inFirst[i]) { withinA += d[i, j]; na++; }
+                else { withinB += d[i, j]; nB++; }
+            }
+        double within = (withinA / na + withinB / nB) / 2;
+        return (between / nb - within, between / nb, within);
+    }
+
+    private static IEnumerable<bool[]> Labellings(int n, int k, int samples, int seed)
+    {
+        if (Binomial(n, k) <= samples)
+        {
+            foreach (var combo in Combinations(n, k))
+            {
+                var l = new bool[n];
+                foreach (var i in combo) l[i] = true;
+                yield return l;
+            }
+            yield break;
+        }
+        var random = new Random(seed);
+        for (int s = 0; s < samples; s++)
+        {
+            var order = Enumerable.Range(0, n).ToArray();
+            random.Shuffle(order);
+            var l = new bool[n];
+            for (int i = 0; i < k; i++) l[order[i]] = true;
+            yield return l;
+        }
+    }
+
+    private static IEnumerable<int[]> Combinations(int n, int k)
+    {
+        var c = Enumerable.Range(0, k).ToArray();
+        while (true)
+        {
+            yield return (int[])c.Clone();
+            int i = k - 1;
+            while (i >= 0 && c[i] == n - k + i) i--;
+            if (i < 0) yield break;
+            c[i]++;
+            for (int j = i + 1; j < k; j++) c[j] = c[j - 1] + 1;
+        }
+    }
+
+    private static double Binomial(int n, int k)
+    {
+        double r = 1;
+        for (int i = 1; i <= k; i++) r = r * (n - k + i) / i;
+        return Math.Round(r);
+    }
+}

@@ -1,0 +1,103 @@
+using NtkRepro.Experiments;
+using NtkRepro.Kernels;
+using NtkRepro.Linearization;
+using NtkRepro.Runs;
+using NtkRepro.Training;
+
+namespace NtkRepro.Tests.Claims;
+
+/// <summary>
+/// Hand-built results with known verdicts: R replicates of a mini-like preset (T = 10, switch at 5,
+/// spawn epochs 1 and 10), every figure a chosen value plus a small replicate-dependent wobble,
+/// accuracies as per-image correctness on 400 test images.
+/// </summary>
+public sealed class ResultsBuilder
+{
+    public const int T = 10, K = 5, Images = 400;
+    public int Replicates { get; init; } = 4;
+    public Scale Scale { get; init; } = Scale.Mini;
+
+    // Kernel behaviour (functions of epoch, per schedule) and accuracies (clean, robust) per situation.
+    public Func<ScheduleKind, double, double> DistanceToFinal { get; init; } = (k, e) => 0.5 / (1 + e * e);
+    /// <summary>dS/dt over the interval ending at <c>to</c> (one epoch long, or the fractional ones of epoch 0).</summary>
+    public Func<ScheduleKind, double, double> Velocity { get; init; } = (k, to) => to <= 1 ? 1.0 : k == ScheduleKind.Switch && to == K + 1 ? 0.1 : 0.01 / to;
+    public Func<ScheduleKind, double> EffectiveRank { get; init; } = k => k == ScheduleKind.Benign ? 20 : 12;
+    public Func<ScheduleKind, double> Specialization { get; init; } = k => k == ScheduleKind.Benign ? 3.0 : 2.0;
+    public double BetweenDistance { get; init; } = 0.4;
+    public double WithinDistance { get; init; } = 0.1;
+    public Func<ScheduleKind, double, Dynamics, (double Clean, double Robust)> Child { get; init; } =
+        (p, t, d) => (d == Dynamics.Centered ? 0.3 : 0.6, (p == ScheduleKind.Adversarial ? 0.15 : 0) + (d == Dynamics.Centered ? (t == 1 ? 0.10 : 0.25) : 0.03));
+    public Func<ScheduleKind, double, (double Clean, double Robust)> Parent { get; init; } =
+        (p, t) => p == ScheduleKind.Adversarial ? (0.45, 0.30) : (0.6, 0.05);
+    public (double Clean, double Robust) FixedKernel { get; init; } = (0.5, 0.33);
+    public Func<double, double> FirstOrderRatio { get; init; } = t => t == 1 ? 0.8 : 0.05;
+
+    private static double Wobble(int r) => (r - 1.5) * 0.002;
+
+    /// <summary>Correctness bits with the given accuracy, shifted by replicate so that replicates differ a little.</summary>
+    public static string Bits(double accuracy, int replicate, int salt = 0)
+    {
+        int ones = (int)Math.Round(accuracy * Images) + (replicate % 2 == 0 ? 1 : -1);
+        var bits = new char[Images];
+        for (int i = 0; i < Images; i++) bits[(i * 7 + salt * 13 + replicate * 3) % Images] = i < ones ? '1' : '0';
+        return new string(bits);
+    }
+
+    public static EvalResult Eval(double clean, double robust, int replicate, int salt, double? ratio = null) =>
+        new("x", Images, clean, robust, "PGD", ratio, null, null, new AttackSanity(0.01, true, true, true, true, 5, 0.1, false), 1,
+            Bits(clean, replicate, salt), Bits(robust, replicate, salt + 1));
+
+    public ReproductionResults Build()
+    {
+        var variant = new Variant("cifar10", 4);
+        var stage1 = new List<Stage1Result>();
+        var parents = new List<ParentResult>();
+        var children = new List<ChildResult>();
+        var fixedKernel = new List<ChildResult>();
+        var distances = new List<KernelDistance>();
+        double[] epochs = [0, 0.5, .. Enumerable.Range(1, T).Select(e => (double)e)];
+        var summary = new RunSummary("stage1", T, 1, null, 2, "cpu", "");
+        foreach (var kind in new[] { ScheduleKind.Benign, ScheduleKind.Adversarial, ScheduleKind.Switch })
+            for (int r = 0; r < Replicates; r++)
+            {
+                double w = Wobble(r);
+                var points = epochs.Select(e => new KernelPoint(e, e == T ? 0 : DistanceToFinal(kind, e) * (1 + w), EffectiveRank(kind) * (1 + w), Specialization(kind) + w)).ToList();
+                var velocities = epochs.Zip(epochs.Skip(1)).Select(p => new KernelMetrics.Velocity(p.First, p.Second, Velocity(kind, p.Second) * (1 + w))).ToList();
+                var oneEpoch = Enumerable.Range(0, T).Select(a => new KernelMetrics.Velocity(a, a + 1, Velocity(kind, a + 1) * (1 + w))).ToList();
+                var (clean, robust) = kind == ScheduleKind.Switch ? (0.5, 0.25) : Parent(kind, T);
+                stage1.Add(new Stage1Result(kind, r, 100 * r + (int)kind, $"s{r}", summary, new KernelSeries("r", 100, points, velocities, oneEpoch), Eval(clean, robust, r, (int)kind)));
+            }
+        for (int r = 0; r < Replicates; r++)
+        {
+            foreach (var p in new[] { ScheduleKind.Benign, ScheduleKind.Adversarial })
+                foreach (var t in new[] { 1.0, T })
+                {
+                    var (pc, pr) = Parent(p, t);
+                    parents.Add(new ParentResult(p, r, t, Eval(pc, pr, r, 10 + (int)p)));
+                    foreach (var d in new[] { Dynamics.Standard, Dynamics.Linearized, Dynamics.Centered })
+                    {
+                        var (c, rob) = Child(p, t, d);
+                        children.Add(new ChildResult(p, r, t, d, false, 5, "", Eval(c, rob, r, 20 + 3 * (int)p + (int)d, d == Dynamics.Linearized ? FirstOrderRatio(t) * (1 + Wobble(r)) : null), 0.5));
+                    }
+                }
+            fixedKernel.Add(new ChildResult(ScheduleKind.Benign, r, T, Dynamics.Centered, true, 5, "", Eval(FixedKernel.Clean, FixedKernel.Robust, r, 40), 0.6));
+        }
+        var finals = new[] { ScheduleKind.Benign, ScheduleKind.Adversarial, ScheduleKind.Switch }
+            .SelectMany(k => Enumerable.Range(0, Replicates).Select(r => new KernelRef(k, r, T))).ToList();
+        for (int i = 0; i < finals.Count; i++)
+            for (int j = i + 1; j < finals.Count; j++)
+            {
+                bool sameSide = Side(finals[i].Schedule) == Side(finals[j].Schedule);
+                distances.Add(new KernelDistance(finals[i], finals[j], (sameSide ? WithinDistance : BetweenDistance) + Wobble(i) * Wobble(j) * 100));
+            }
+        for (int r = 0; r < Replicates; r++)
+            foreach (var f in finals.Where(f => f.Schedule != ScheduleKind.Switch))
+                distances.Add(new KernelDistance(new KernelRef(ScheduleKind.Switch, r, K), f,
+                    (f.Schedule == ScheduleKind.Benign ? WithinDistance : BetweenDistance) + Wobble(r) * (1 + f.Replicate)));
+        var v = new VariantResults(variant, stage1, parents, children, fixedKernel, distances);
+        return new ReproductionResults("mini", Scale, "d", "m", T, K, Replicates, [1, T], [], [v], new PlanProgress(1, 1, []), [], "");
+    }
+
+    /// <summary>The switch run ends on the adversarial side.</summary>
+    private static int Side(ScheduleKind k) => k == ScheduleKind.Benign ? 0 : 1;
+}

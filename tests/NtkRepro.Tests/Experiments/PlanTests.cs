@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using NtkRepro.Experiments;
+using NtkRepro.Tests.Infrastructure;
+using NtkRepro.Training;
+using Xunit;
+
+namespace NtkRepro.Tests.Experiments;
+
+/// <summary>The plan of every preset, checked as data (no torch).</summary>
+[Trait("Tier", Tiers.Fast)]
+public class PlanTests
+{
+    public static IEnumerable<object[]> Names => Presets.All.Select(p => new object[] { p.Name });
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void EveryPresetsPlanHasTheExpectedStepsInWaves(string name)
+    {
+        var p = Presets.Get(name);
+        var plan = Planner.For(p);
+        int variants = p.Variants.Count(), reps = p.Replicates;
+        int stage1Evals = p.Schedules.Select(s => (s, (double)p.Stage1Epochs)).Concat(p.SpawnParents.SelectMany(s => p.SpawnEpochs.Select(t => (s, t)))).Distinct().Count();
+        int children = p.SpawnParents.Count * p.SpawnEpochs.Count * p.ChildDynamics.Count + (p.FixedKernel is null ? 0 : 1);
+        Assert.Equal(variants * reps * (3 + 3 + stage1Evals + 2 * children) + 1, plan.Steps.Count);
+        Assert.Equal(4, plan.Waves.Count);
+        Assert.All(plan.Waves[0], s => Assert.IsType<Stage1Work>(s.Work));
+        Assert.IsType<ReportWork>(Assert.Single(plan.Waves[^1]).Work);
+        Assert.All(plan.Steps, s => Assert.All(s.DependsOn, d => Assert.True(plan.Depth[d] < plan.Depth[s.Key])));
+    }
+
+    [Fact]
+    public void ThePaperPlanIsTheProtocolAtScale()
+    {
+        var plan = Planner.For(Presets.Paper);
+        Assert.True(plan.Steps.Count > 500, $"{plan.Steps.Count} steps");
+        Assert.Equal(["cifar10-eps4", "cifar10-eps8", "cifar100-eps4", "cifar100-eps8"],
+            plan.Steps.Where(s => s.Work is Stage1Work).Select(s => s.Work.Variant!.Name).Distinct());
+        var fk = plan.Steps.Select(s => s.Work).OfType<Stage2Work>().First(w => w.Adversarial);
+        Assert.Equal((ScheduleKind.Benign, 20.0, 100), (fk.Parent, fk.SpawnEpoch, fk.Config.Epochs));
+        var cifar100Kernels = plan.Steps.Select(s => s.Work).OfType<KernelsWork>().First(k => k.V.Dataset == "cifar100");
+        Assert.Equal(10, cifar100Kernels.Subset.Classes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void NoConfigurationNamesAnAbsolutePathSoTheStoreIsRelocatable(string name)
+    {
+        var plan = Planner.For(Presets.Get(name));
+        foreach (var step in plan.Steps)
+        {
+            Assert.False(Path.IsPathRooted(step.Folder), step.Key);
+            if (step.Work is Stage2Work c)
+            {
+                Assert.False(Path.IsPathRooted(c.Config.ParentRun), step.Key);
+                var parent = plan.Step(step.DependsOn.Single());
+                Assert.Equal(Path.GetFullPath(Path.Combine("/store", parent.Folder)), c.Config.ParentFolder(Path.Combine("/store", step.Folder)));
+            }
+        }
+    }
+
+    [Fact]
+    public void GitHubMatricesShardEveryWaveWithinTheJobLimit()
+    {
+        var plan = Planner.For(Presets.Paper);
+        var waves = GitHubMatrix.All(plan, maxShards: 64)["waves"]!.AsArray();
+        Assert.Equal(plan.Waves.Count, waves.Count);
+        for (int w = 0; w < waves.Count; w++)
+        {
+            var include = waves[w]!["include"]!.AsArray();
+            Assert.InRange(include.Count, 1, 64);
+            var keys = include.SelectMany(e => e!["keys"]!.GetValue<string>().Split(' ')).ToList();
+            Assert.Equal(plan.Waves[w].Select(s => s.Key).Order(), keys.Order());
+        }
+        var parsed = JsonNode.Parse(GitHubMatrix.Render(GitHubMatrix.Wave(plan, 1, 8)))!;
+        Assert.Equal(8, parsed["include"]!.AsArray().Count);
+    }
+
+    [SkippableFact]
+    public void TheSlurmScriptChainsWavesAndIsValidBash()
+    {
+        var plan = Planner.For(Presets.Paper);
+        var script = SlurmScript.Render(plan, new SlurmScript.Options(Store: "/shared/store"));
+        Assert.Equal(plan.Waves.Count, script.Split('\n').Count(l => l.StartsWith("previous=$(sbatch --parsable ${previous:+--dependency=afterok:$previous}")));
+        Assert.Contains("#SBATCH --gres=gpu:1", script);
+        Assert.Contains("run-step --preset paper --store \"$STORE\" --device cuda", script);
+        Assert.DoesNotContain("--gres", SlurmScript.Render(Planner.For(Presets.Mini), new SlurmScript.Options()));
+        Skip.If(!File.Exists("/bin/bash"), "needs bash to check the script's syntax");
+        var path = Path.Combine(TestData.TempDir("slurm"), "submit.sh");
+        File.WriteAllText(path, script);
+        using var bash = Process.Start(new ProcessStartInfo("/bin/bash", ["-n", path]) { RedirectStandardError = true })!;
+        bash.WaitForExit();
+        Assert.True(bash.ExitCode == 0, bash.StandardError.ReadToEnd());
+    }
+
+    [Fact]
+    public void AnUnknownKeyNamesThePlan()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Planner.For(Presets.Mini).Step("cifar10-eps4/r9/stage1/benign"));
+        Assert.Contains("'ntkrepro plan --preset mini'", e.Message);
+    }
+}

@@ -1,0 +1,114 @@
+using NtkRepro.Statistics;
+using NtkRepro.Tests.Infrastructure;
+using Xunit;
+
+namespace NtkRepro.Tests.Statistics;
+
+[Trait("Tier", Tiers.Fast)]
+public class StatisticsTests
+{
+    [Theory]
+    [InlineData(-3.0)]
+    [InlineData(-0.4)]
+    [InlineData(0.0)]
+    [InlineData(1.7)]
+    [InlineData(12.0)]
+    public void StudentTMatchesItsClosedFormsForOneAndTwoDegreesOfFreedom(double t)
+    {
+        Assert.Equal(0.5 + Math.Atan(t) / Math.PI, StudentT.Cdf(t, 1), 12);
+        Assert.Equal(0.5 + t / (2 * Math.Sqrt(2 + t * t)), StudentT.Cdf(t, 2), 12);
+    }
+
+    [Theory]
+    [InlineData(0.95, 1, 6.313751515)]
+    [InlineData(0.975, 2, 4.302652730)]
+    [InlineData(0.95, 4, 2.131846786)]
+    [InlineData(0.975, 10, 2.228138852)]
+    [InlineData(0.95, 1e6, 1.644855)]
+    public void StudentTQuantilesMatchTables(double p, double dof, double expected) =>
+        Assert.Equal(expected, StudentT.Quantile(p, dof), 5);
+
+    [Fact]
+    public void ReplicateEstimateIsMeanAndStandardErrorOfTheMean()
+    {
+        var e = Estimate.FromReplicates([1, 2, 3, 6]);
+        Assert.Equal(3, e.Mean, 12);
+        Assert.Equal(Math.Sqrt((4 + 1 + 0 + 9) / 3.0 / 4), e.StandardError, 12);
+        Assert.Equal(3, e.DegreesOfFreedom);
+        Assert.False(Estimate.FromReplicates([1]).HasUncertainty);
+        Assert.Equal(e.Mean - StudentT.Quantile(0.95, 3) * e.StandardError, e.Lower(0.95), 12);
+    }
+
+    [Fact]
+    public void WelchDifferenceHasSatterthwaiteDegreesOfFreedom()
+    {
+        var a = Estimate.FromReplicates([1, 2, 3]);
+        var b = Estimate.FromReplicates([0, 0, 1, 1, 5]);
+        var d = Estimate.Difference(a, b);
+        double va = 1.0 / 3, vb = Math.Pow(b.StandardError, 2);
+        Assert.Equal(a.Mean - b.Mean, d.Mean, 12);
+        Assert.Equal(Math.Sqrt(va + vb), d.StandardError, 12);
+        Assert.Equal((va + vb) * (va + vb) / (va * va / 2 + vb * vb / 4), d.DegreesOfFreedom, 9);
+    }
+
+    [Fact]
+    public void OneReplicateAccuracyCarriesTheBinomialErrorOfTheTestSet()
+    {
+        var bits = string.Concat(Enumerable.Range(0, 1000).Select(i => i % 4 == 0 ? '1' : '0'));
+        var e = CorrectnessMatrix.FromBits([bits]).Estimate();
+        Assert.Equal(0.25, e.Mean, 12);
+        Assert.Equal(Math.Sqrt(0.25 * 0.75 / 999), e.StandardError, 9);
+    }
+
+    [Fact]
+    public void TwoWayIntervalsCoverTheTrueAccuracyAtLeastAtTheirLevel()
+    {
+        // x_ij ~ Bernoulli(μ + a_i + b_j): replicate effects a ~ N(0, 0.03²), image effects b uniform; 95% one-sided coverage.
+        var random = new Random(7);
+        int covered = 0, trials = 400;
+        var imageEffect = Enumerable.Range(0, 300).Select(_ => random.NextDouble() * 0.6 - 0.3).ToArray();
+        double mu = 0.5;
+        for (int t = 0; t < trials; t++)
+        {
+            var rows = Enumerable.Range(0, 4).Select(_ =>
+            {
+                double a = 0.03 * Gaussian(random);
+                return imageEffect.Select(b => random.NextDouble() < mu + a + b ? 1.0 : 0.0).ToArray();
+            }).ToList();
+            if (new CorrectnessMatrix(rows).Estimate().Lower(0.95) <= mu) covered++;
+        }
+        Assert.InRange(covered / (double)trials, 0.93, 1.0);
+    }
+
+    private static double Gaussian(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
+
+    [Fact]
+    public void PermutationTestIsExactForSeparatedGroups()
+    {
+        int n = 8;
+        var d = new double[n, n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                d[i, j] = i == j ? 0 : (i < 4) == (j < 4) ? 0.1 : 0.5;
+        var r = DistancePermutationTest.Run(d, 4);
+        Assert.Equal(0.4, r.Statistic, 12);
+        Assert.Equal(2.0 / 70, r.PValue, 12);
+        Assert.Equal(2.0 / 70, r.SmallestAttainableP, 12);
+        Assert.Equal(70, r.Labellings);
+        Assert.Equal(0.1, DistancePermutationTest.Run(new double[6, 6], 3).SmallestAttainableP, 12);
+    }
+
+    [Fact]
+    public void OneSidedDecisionsReadTheRightBound()
+    {
+        var clear = Estimate.FromReplicates([0.30, 0.31, 0.29, 0.30]);
+        Assert.Equal(Decision.Supported, OneSided.Above(clear, 0.2));
+        Assert.Equal(Decision.Contradicted, OneSided.Above(clear, 0.4));
+        Assert.Equal(Decision.Undecided, OneSided.Above(clear, 0.305));
+        Assert.Equal(Decision.Supported, OneSided.Below(clear, 0.4));
+        Assert.Equal(Decision.Supported, OneSided.OutsideBand(clear, 0.1));
+        Assert.Equal(Decision.Contradicted, OneSided.OutsideBand(clear, 0.5));
+        Assert.Equal(Decision.Undecided, OneSided.All([Decision.Supported, Decision.Undecided]));
+        Assert.Equal(Decision.Contradicted, OneSided.All([Decision.Supported, Decision.Contradicted]));
+    }
+}
