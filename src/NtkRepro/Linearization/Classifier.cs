@@ -20,10 +20,16 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
     public abstract IReadOnlyList<Parameter> Trainable { get; }
 
     /// <summary>
-    /// Training mode for the next forward passes. Only standard dynamics have a training mode
-    /// (BN batch statistics); the linear dynamics always use the parent's frozen statistics.
+    /// Training mode for the next forward passes, the classifier's one switch. Only standard
+    /// dynamics have a training mode (BN batch statistics); the linear dynamics always use the
+    /// parent's frozen statistics.
     /// </summary>
     public abstract void SetTraining(bool training);
+
+    /// <summary>TorchSharp's own switch goes through <see cref="SetTraining"/>, so nobody can unfreeze a parent's BN by calling it.</summary>
+    public sealed override void train(bool train = true) => SetTraining(train);
+
+    public sealed override void eval() => SetTraining(false);
 
     /// <summary>Whether forward passes use training-mode BN (batch statistics, updated running ones).</summary>
     public abstract bool IsTraining { get; }

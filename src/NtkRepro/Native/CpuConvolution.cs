@@ -78,6 +78,7 @@ public static class CpuConvolution
 
     private static SelfCheck RunSelfCheck()
     {
+        QuietNnpack();
         foreach (var (cin, cout, stride) in ProbeShapes)
             for (int trial = 0; trial < 3; trial++)
             {
@@ -141,6 +142,19 @@ public static class CpuConvolution
                 $"no figure computed here could be trusted", e);
         }
     }
+
+    /// <summary>
+    /// NNPACK cannot run on these CPUs, and every convolution that considers it prints "Could not
+    /// initialize NNPACK! Reason: Unsupported hardware" to stderr; switching it off only silences that.
+    /// </summary>
+    private static void QuietNnpack()
+    {
+        try { SetUserEnabledNnpack(GlobalContext(), false); }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { }
+    }
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
     private static extern IntPtr GlobalContext();

@@ -76,6 +76,8 @@ public class LinearizedClassifierTests
         model.forward(torch.rand(16, 3, 32, 32)).Dispose();
         model.eval();
         using var child = new LinearizedClassifier(model, Dynamics.Centered);
+        child.train(); // TorchSharp's inherited switch must not unfreeze the parent's BN
+        Assert.False(child.Parent.training);
         var parentState = child.Parent.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         var theta0 = child.Trainable.Select(p => p.detach().clone()).ToList();
         var opt = torch.optim.SGD(child.Trainable, 0.1, momentum: 0.9);
@@ -90,6 +92,18 @@ public class LinearizedClassifierTests
         Assert.All(parentState, kv => Assert.True(kv.Value.BitEqual(child.Parent.state_dict()[kv.Key]), kv.Key));
         Assert.Contains(child.Trainable.Zip(theta0), p => !p.First.BitEqual(p.Second));
         Assert.All(child.Parent.ParameterList(), p => Assert.Null(p.grad));
+        child.Parent.forward(torch.rand(8, 3, 32, 32)).Dispose(); // eval mode: running statistics untouched
+        Assert.All(parentState, kv => Assert.True(kv.Value.BitEqual(child.Parent.state_dict()[kv.Key]), kv.Key));
+    }
+
+    [Fact]
+    public void AStandardClassifiersSwitchesAllReachItsNetwork()
+    {
+        using var standard = new StandardClassifier(new ModelSpec(ModelSpec.SmallCnn, 4, 10).Create(0));
+        standard.eval();
+        Assert.False(standard.Model.training);
+        standard.train();
+        Assert.True(standard.IsTraining && standard.Model.training);
     }
 
     [Fact]
