@@ -43,7 +43,7 @@ public class MiswiredModelTests
     }
 
     [Fact]
-    public void DoubleBackwardNamesNothingButRefusesAnUnusedParameter()
+    public void DoubleBackwardRefusesAParameterTheOutputDoesNotDependOn()
     {
         using var model = MiswiredNets.Build(new UnusedHeadNet());
         var e = Assert.Throws<DisconnectedGradientException>(() =>
