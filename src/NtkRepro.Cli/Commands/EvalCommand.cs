@@ -40,14 +40,19 @@ public static class EvalCommand
                 return ProgressConsole.Run(parse.InvocationConfiguration.Output, progress =>
                 {
                     var (r, path) = EvaluationJob.Run(runPath, parse.GetValue(epoch), config, test, dev, progress);
-                    progress.Log($"{r.Dynamics}: clean {r.CleanAccuracy:P2}, robust {r.RobustAccuracy:P2} under {r.Attack} on {r.Count} images" +
+                    var robust = r.RobustAccuracyIfValid is { } valid ? $"{valid:P2}" : $"INVALID ({r.RobustAccuracyInvalidReason})";
+                    progress.Log($"{r.Dynamics}: clean {r.CleanAccuracy:P2}, robust {robust} under {r.Attack} on {r.Count} images" +
                                  (r.FirstOrderRatio is { } q ? $", ‖Δf‖²/‖f0‖² = {q:G4}" : r.MeanF0Squared == 0 ? ", ‖Δf‖²/‖f0‖² undefined (f0 = 0)" : ""));
                     progress.Log($"attack sanity: {(r.Sanity.Ok ? "ok" : "FAILED")} (max |δ| {r.Sanity.MaxPerturbation * 255:F3}/255, {r.Sanity.PredictionsChanged} predictions changed)" +
-                                 (r.Sanity.SuspectedGradientMasking ? "; warning: the attack changed no prediction although the input gradient is non-zero (gradient masking, or a classifier that predicts one class)" : ""));
+                                 (r.Sanity.SuspectedGradientMasking ? MaskingWarning(r.Sanity) : ""));
                     progress.Log($"written {path}");
                     return r.Sanity.Ok ? 0 : 2;
                 });
         }));
         return command;
     }
+
+    private static string MaskingWarning(AttackSanity s) => s.MeanInputGradientL1 == 0
+        ? "; warning: the input gradient is exactly zero on every test image, so the attack is blind (gradient masking, or a constant classifier)"
+        : $"; warning: the attack changed no prediction although the input gradient is non-zero (gradient masking, or a classifier that predicts one class); {s.ZeroInputGradientFraction:P1} of images have a zero input gradient";
 }

@@ -71,16 +71,19 @@ public static class CifarReader
             file.CopyTo(plain);
             return plain.ToArray();
         }
+        byte[] content;
         try
         {
             using var gz = new GZipStream(file, CompressionMode.Decompress);
             var output = new MemoryStream();
             gz.CopyTo(output);
-            return output.ToArray();
+            content = output.ToArray();
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
         {
             throw new InvalidDataException($"{path}: unreadable gzip data ({e.Message})", e);
         }
+        GzipTrailer.Verify(path, content);
+        return content;
     }
 }

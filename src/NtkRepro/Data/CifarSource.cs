@@ -15,33 +15,41 @@ public sealed record CifarSource(string Name, CifarFormat Format, IReadOnlyList<
 
     public IEnumerable<DataFile> Files => Train.Concat(Test);
 
-    /// <summary>Every CIFAR source under the root, full downloads first.</summary>
+    private static readonly string[] OfficialCifar10Files =
+        [.. Enumerable.Range(1, 5).Select(i => $"data_batch_{i}.bin"), "test_batch.bin"];
+    private static readonly string[] SubsetFiles = ["train_subset.bin.gz", "test_first1000_exact.bin.gz"];
+    private static readonly string[] Cifar100Files = ["train.bin", "test.bin"];
+
+    /// <summary>
+    /// Every CIFAR source under the root, full downloads first. A folder holding only part of a
+    /// source's files is an error naming what is missing, never skipped in favour of another source.
+    /// </summary>
     public static IReadOnlyList<CifarSource> FindAll(string root)
     {
         var found = new List<CifarSource>();
-        foreach (var dir in Candidates(root, "cifar-10-batches-bin", "cifar10/cifar-10-batches-bin", "cifar10", ""))
-            if (Enumerable.Range(1, 5).All(i => File.Exists(System.IO.Path.Combine(dir, $"data_batch_{i}.bin"))) &&
-                File.Exists(System.IO.Path.Combine(dir, "test_batch.bin")))
-            {
-                found.Add(OfficialCifar10(dir));
-                break;
-            }
-        foreach (var dir in Candidates(root, "cifar10", ""))
-            if (File.Exists(System.IO.Path.Combine(dir, "train_subset.bin.gz")) &&
-                File.Exists(System.IO.Path.Combine(dir, "test_first1000_exact.bin.gz")))
-            {
-                found.Add(Subset(dir));
-                break;
-            }
-        foreach (var dir in Candidates(root, "cifar-100-binary", "cifar100/cifar-100-binary", "cifar100"))
-            if (File.Exists(System.IO.Path.Combine(dir, "train.bin")) && File.Exists(System.IO.Path.Combine(dir, "test.bin")))
-            {
-                found.Add(new CifarSource(Cifar100, CifarFormat.Cifar100,
-                    [new(System.IO.Path.Combine(dir, "train.bin"), "train")],
-                    [new(System.IO.Path.Combine(dir, "test.bin"), "test")], true, dir));
-                break;
-            }
+        if (FirstComplete(Candidates(root, "cifar-10-batches-bin", "cifar10/cifar-10-batches-bin", "cifar10", ""), OfficialCifar10Files, "official CIFAR-10 download") is { } official)
+            found.Add(OfficialCifar10(official));
+        if (FirstComplete(Candidates(root, "cifar10", ""), SubsetFiles, "CIFAR-10 subset") is { } subset)
+            found.Add(Subset(subset));
+        if (FirstComplete(Candidates(root, "cifar-100-binary", "cifar100/cifar-100-binary", "cifar100"), Cifar100Files, "official CIFAR-100 download") is { } dir)
+            found.Add(new CifarSource(Cifar100, CifarFormat.Cifar100,
+                [new(System.IO.Path.Combine(dir, "train.bin"), "train")],
+                [new(System.IO.Path.Combine(dir, "test.bin"), "test")], true, dir));
         return found;
+    }
+
+    /// <summary>The first folder holding all <paramref name="files"/>; throws at a folder holding only some.</summary>
+    private static string? FirstComplete(IEnumerable<string> folders, string[] files, string what)
+    {
+        foreach (var dir in folders)
+        {
+            var missing = files.Where(f => !File.Exists(System.IO.Path.Combine(dir, f))).ToList();
+            if (missing.Count == 0) return dir;
+            if (missing.Count < files.Length)
+                throw new InvalidDataException(
+                    $"{string.Join(", ", missing)} missing in {dir} (an incomplete {what}: it holds {string.Join(", ", files.Except(missing))})");
+        }
+        return null;
     }
 
     /// <summary>The preferred source of a dataset name (full download over subset), or null.</summary>

@@ -18,7 +18,7 @@ public static class SyntheticCifar
     public static (LabeledImages Train, LabeledImages Test) Create(int trainPerClass, int testPerClass, int classes = 10, int seed = 0)
     {
         using var scope = torch.NewDisposeScope();
-        var gen = new Generator((ulong)seed);
+        using var gen = new Generator((ulong)seed);
         var (robust, nonRobust) = ClassPatterns(classes, gen);
         var train = Sample(robust, nonRobust, trainPerClass, gen, "synthetic train");
         var test = Sample(robust, nonRobust, testPerClass, gen, "synthetic test");

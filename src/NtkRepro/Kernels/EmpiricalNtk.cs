@@ -105,6 +105,7 @@ public static class EmpiricalNtk
         if (model.training) throw new InvalidOperationException("the NTK is computed with the model in eval mode");
         int n = (int)x.shape[0], c = model.Spec.Classes;
         var parameters = model.ParameterList().Cast<Tensor>().ToArray();
+        var names = model.ParameterNames();
         var k = torch.zeros([c, c, n, n], dtype: parameters[0].dtype, device: parameters[0].device);
         for (int i = 0; i < n; i++)
             for (int ci = 0; ci < c; ci++)
@@ -112,7 +113,7 @@ public static class EmpiricalNtk
                 using var scope = torch.NewDisposeScope();
                 Tensor[] column;
                 using (torch.enable_grad())
-                    column = Autograd.Grad([model.forward(x.narrow(0, i, 1))[0, ci]], parameters);
+                    column = Autograd.Grad([model.forward(x.narrow(0, i, 1))[0, ci]], parameters, inputNames: names);
                 Tensor jv;
                 using (torch.no_grad())
                     (_, jv) = Jvp.TangentPropagation(model, x, column);

@@ -24,8 +24,9 @@ public static class Jvp
     /// <summary>Tangent propagation over an <see cref="NtkModel"/>; tangents in parameter order.</summary>
     public static (Tensor Output, Tensor Jv) TangentPropagation(NtkModel model, Tensor x, IReadOnlyList<Tensor> tangents)
     {
-        var algebra = new JvpAlgebra(JvpAlgebra.TangentMap(model.ParameterList(), tangents));
+        var algebra = new JvpAlgebra(model, tangents);
         var result = model.Apply(algebra, new Dual(x, null));
+        algebra.RequireEveryTangentUsed();
         return (result.Primal, result.Tangent ?? torch.zeros_like(result.Primal));
     }
 
@@ -43,8 +44,7 @@ public static class Jvp
         var u = torch.zeros_like(y).requires_grad_(true);
         var g = Autograd.Grad([y], parameters.ToArray(), [u], retainGraph: true, createGraph: true);
         var s = g.Zip(tangents, (gi, vi) => (gi * vi).sum()).Aggregate((a, b) => a + b);
-        if (!s.requires_grad) return (y, torch.zeros_like(y)); // the output does not depend on the parameters
-        var jv = Autograd.Grad([s], [u], retainGraph: createGraph, createGraph: createGraph)[0];
+        var jv = Autograd.Grad([s], [u], retainGraph: createGraph, createGraph: createGraph, inputNames: ["the output cotangent u"])[0];
         return (createGraph ? y : y.detach(), jv);
     }
 }

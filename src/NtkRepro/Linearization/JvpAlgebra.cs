@@ -9,31 +9,49 @@ namespace NtkRepro.Linearization;
 /// Forward-mode differentiation by explicit tangent propagation: each layer maps (x, ẋ) to
 /// (y, ẏ) with ẏ = ∂y/∂x·ẋ + ∂y/∂W·Ẇ, so one pass gives f_θ(x) and the Jacobian-vector product
 /// J_θ(x)·v together (what jax.jvp does). Primal parameters are the layers' own; tangents are looked
-/// up by parameter; a parameter without a tangent has a zero one. BatchNorm always uses its running
-/// statistics (eval mode), as the linearization requires.
+/// up by parameter. Every parameter of the model has exactly one tangent: a layer parameter without
+/// one, or a model parameter the pass never reaches (<see cref="RequireEveryTangentUsed"/>), is an
+/// error naming it, never a silent zero. BatchNorm always uses its running statistics (eval mode),
+/// as the linearization requires.
 /// </summary>
 public sealed class JvpAlgebra : ILayerAlgebra<Dual>
 {
-    private readonly IReadOnlyDictionary<Tensor, Tensor> _tangents;
+    private readonly Dictionary<Tensor, (Tensor Tangent, string Name)> _tangents = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<Tensor> _used = new(ReferenceEqualityComparer.Instance);
+    private readonly IReadOnlyList<Tensor> _parameters;
 
-    /// <param name="tangents">Tangent of each parameter, keyed by the parameter object itself.</param>
-    public JvpAlgebra(IReadOnlyDictionary<Tensor, Tensor> tangents) => _tangents = tangents;
-
-    public static Dictionary<Tensor, Tensor> TangentMap(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> tangents)
+    /// <param name="tangents">The tangent of each parameter of <paramref name="model"/>, in parameter order.</param>
+    public JvpAlgebra(NtkModel model, IReadOnlyList<Tensor> tangents)
     {
-        if (parameters.Count != tangents.Count)
-            throw new ArgumentException($"{tangents.Count} tangents for {parameters.Count} parameters");
-        var map = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < parameters.Count; i++)
+        _parameters = model.ParameterList();
+        var names = model.ParameterNames();
+        if (_parameters.Count != tangents.Count)
+            throw new ArgumentException($"{tangents.Count} tangents for {_parameters.Count} parameters");
+        for (int i = 0; i < _parameters.Count; i++)
         {
-            if (!parameters[i].shape.SequenceEqual(tangents[i].shape))
-                throw new ArgumentException($"tangent {i} has shape [{string.Join(",", tangents[i].shape)}], parameter has [{string.Join(",", parameters[i].shape)}]");
-            map[parameters[i]] = tangents[i];
+            if (!_parameters[i].shape.SequenceEqual(tangents[i].shape))
+                throw new ArgumentException($"the tangent of parameter '{names[i]}' has shape [{string.Join(",", tangents[i].shape)}], the parameter has [{string.Join(",", _parameters[i].shape)}]");
+            if (!_tangents.TryAdd(_parameters[i], (tangents[i], names[i])))
+                throw new ArgumentException($"parameter '{names[i]}' appears twice in the model's parameter list");
         }
-        return map;
     }
 
-    private Tensor? T(Tensor? parameter) => parameter is not null && _tangents.TryGetValue(parameter, out var t) ? t : null;
+    /// <summary>After a pass: throws when a parameter of the model was never reached, so its tangent was ignored.</summary>
+    public void RequireEveryTangentUsed()
+    {
+        foreach (var p in _parameters)
+            if (!_used.Contains(p))
+                throw new InvalidOperationException($"JVP: parameter '{_tangents[p].Name}' was never reached by the tangent pass (its layer does not go through the layer algebra), so its tangent would be ignored");
+    }
+
+    private Tensor? T(nn.Module layer, Tensor? parameter, string role)
+    {
+        if (parameter is null) return null; // a layer without that parameter (a conv without bias)
+        if (!_tangents.TryGetValue(parameter, out var entry))
+            throw new InvalidOperationException($"JVP: parameter '{layer.GetName()}.{role}' has no tangent: it is not a registered parameter of the model");
+        _used.Add(parameter);
+        return entry.Tangent;
+    }
 
     // In place: the terms are fresh outputs that no backward formula saves.
     private static Tensor? Sum(Tensor? a, Tensor? b) => a is null ? b : b is null ? a : a.add_(b);
@@ -42,9 +60,7 @@ public sealed class JvpAlgebra : ILayerAlgebra<Dual>
     {
         var y = layer.Apply(x.Primal, layer.weight, layer.bias);
         var fromInput = x.Tangent is null ? null : layer.Apply(x.Tangent, layer.weight, null);
-        var (dw, db) = (T(layer.weight), T(layer.bias));
-        Tensor? fromWeights = dw is not null ? layer.Apply(x.Primal, dw, db)
-            : db is not null ? db.view(1, -1, 1, 1).expand_as(y) : null;
+        var fromWeights = layer.Apply(x.Primal, T(layer, layer.weight, "weight")!, T(layer, layer.bias, "bias"));
         return new Dual(y, Sum(fromInput, fromWeights));
     }
 
@@ -52,9 +68,7 @@ public sealed class JvpAlgebra : ILayerAlgebra<Dual>
     {
         var y = F.linear(x.Primal, layer.weight, layer.bias);
         var fromInput = x.Tangent is null ? null : F.linear(x.Tangent, layer.weight);
-        var (dw, db) = (T(layer.weight), T(layer.bias));
-        Tensor? fromWeights = dw is not null ? F.linear(x.Primal, dw, db)
-            : db is not null ? db.expand_as(y) : null;
+        var fromWeights = F.linear(x.Primal, T(layer, layer.weight, "weight")!, T(layer, layer.bias, "bias"));
         return new Dual(y, Sum(fromInput, fromWeights));
     }
 
@@ -65,9 +79,8 @@ public sealed class JvpAlgebra : ILayerAlgebra<Dual>
         var y = F.batch_norm(x.Primal, layer.running_mean, layer.running_var, layer.weight, layer.bias, false, 0, BatchNormLayer.Eps);
         Tensor? fromInput = x.Tangent is null ? null
             : F.batch_norm(x.Tangent, torch.zeros_like(layer.running_mean), layer.running_var, layer.weight, null, false, 0, BatchNormLayer.Eps);
-        var (dg, db) = (T(layer.weight), T(layer.bias));
-        Tensor? fromAffine = dg is null && db is null ? null
-            : F.batch_norm(x.Primal, layer.running_mean, layer.running_var, dg ?? torch.zeros_like(layer.weight), db, false, 0, BatchNormLayer.Eps);
+        var fromAffine = F.batch_norm(x.Primal, layer.running_mean, layer.running_var,
+            T(layer, layer.weight, "weight"), T(layer, layer.bias, "bias"), false, 0, BatchNormLayer.Eps);
         return new Dual(y, Sum(fromInput, fromAffine));
     }
 

@@ -41,7 +41,15 @@ public static class Checkpoint
     public static NtkModel LoadModel(ModelSpec spec, string path)
     {
         var model = spec.Build();
-        Load(model, path);
-        return model;
+        try
+        {
+            Load(model, path);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 }

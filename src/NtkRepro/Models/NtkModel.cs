@@ -27,6 +27,9 @@ public abstract class NtkModel : nn.Module<Tensor, Tensor>
     /// <summary>Parameters in registration order, the order every flat parameter vector uses.</summary>
     public IReadOnlyList<Parameter> ParameterList() => parameters().ToList();
 
+    /// <summary>Names of the parameters, in <see cref="ParameterList"/> order.</summary>
+    public IReadOnlyList<string> ParameterNames() => named_parameters().Select(p => p.name).ToList();
+
     public long ParameterCount() => parameters().Sum(p => p.numel());
 
     /// <summary>A fresh network of the same shape (parameters arbitrary), on the CPU in float32.</summary>

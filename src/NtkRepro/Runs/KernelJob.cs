@@ -77,20 +77,29 @@ public static class KernelJob
         }
     }
 
+    /// <summary>
+    /// Metrics of the saved kernels. Float32 kernels are analysed in float64 with their float32
+    /// round-off tolerated (see <see cref="KernelMetrics.EffectiveRank"/>); every temporary tensor
+    /// is released before returning.
+    /// </summary>
     public static KernelSeries Analyze(string runPath, KernelSubset subset, IReadOnlyList<double> epochs)
     {
+        using var scope = torch.NewDisposeScope();
         var traces = new List<KernelMetrics.TimedKernel>();
         var points = new List<(double Epoch, double Erank, double Specialization)>();
         int n = 0;
         foreach (var epoch in epochs.Order())
         {
-            var (blocks, info) = KernelFile.Load(KernelPath(runPath, subset, epoch));
-            using var b64 = blocks.to(ScalarType.Float64);
-            var trace = EmpiricalNtk.Trace(b64);
+            using var epochScope = torch.NewDisposeScope();
+            var path = KernelPath(runPath, subset, epoch);
+            var (blocks, info) = KernelFile.Load(path);
+            var b64 = blocks.to(ScalarType.Float64);
+            var trace = EmpiricalNtk.Trace(b64).MoveToOuterDisposeScope();
             n = (int)trace.shape[0];
             traces.Add(new(epoch, trace));
             var ksm = KernelMetrics.SpecializationMatrix(b64, info.SubsetLabels);
-            points.Add((epoch, KernelMetrics.EffectiveRank(trace), KernelMetrics.MeanSpecialization(ksm)));
+            double erank = KernelMetrics.EffectiveRank(trace, $"the trace kernel of {path}", accumulatedIn: blocks.dtype);
+            points.Add((epoch, erank, KernelMetrics.MeanSpecialization(ksm)));
         }
         var toFinal = KernelMetrics.DistanceToFinal(traces);
         var checkpoints = points.Zip(toFinal, (p, d) => new KernelPoint(p.Epoch, d.Distance, p.Erank, p.Specialization)).ToList();

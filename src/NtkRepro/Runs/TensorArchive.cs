@@ -61,12 +61,15 @@ public static class TensorArchive
 
     public static byte[] TensorsBytes(IReadOnlyDictionary<string, Tensor> tensors)
     {
+        using var scope = torch.NewDisposeScope();
         using var bag = new TensorBag(tensors);
         return ModuleBytes(bag);
     }
 
+    /// <returns>Fresh tensors that belong to the caller, in no dispose scope.</returns>
     public static Dictionary<string, Tensor> ReadTensors(byte[] bytes, IReadOnlyDictionary<string, long[]> shapes, string source)
     {
+        using var scope = torch.NewDisposeScope();
         using var bag = new TensorBag(shapes.ToDictionary(kv => kv.Key, kv => torch.zeros(kv.Value)));
         TensorArchive.LoadModule(bag, bytes, source);
         return bag.named_buffers().ToDictionary(b => b.name, b => b.buffer.clone().DetachFromDisposeScope());
@@ -76,7 +79,10 @@ public static class TensorArchive
 
     public static T FromJson<T>(byte[] bytes, string source) => Json.Deserialize<T>(Encoding.UTF8.GetString(bytes), source);
 
-    /// <summary>A module holding named tensors as buffers, so TorchSharp's state format can store them.</summary>
+    /// <summary>
+    /// A module holding named tensors as buffers, so TorchSharp's state format can store them.
+    /// Build it inside a dispose scope: the detached handles it creates are released with the scope.
+    /// </summary>
     private sealed class TensorBag : nn.Module
     {
         protected override void RegisterComponents() { } // registration is explicit, see NtkModel

@@ -58,14 +58,37 @@ public class PipelineSmokeTests
         var dir = TestData.TempDir("kill");
         string[] args = ["train", "stage1", "--dataset", "synthetic", "--train-per-class", "60", "--width", "4", "--epochs", "5",
             "--batch", "64", "--schedule", "switch:2", "--pgd-steps", "2", "--threads", "2"];
+        AssertAKilledRunResumesToTheSameFigures(args, dir, finalEpoch: 5);
+    }
+
+    [Fact]
+    public void AKilledStageTwoRunResumesToTheSameFigures()
+    {
+        var dir = TestData.TempDir("kill2");
+        Ok("train", "stage1", "--out", $"{dir}/parent", "--dataset", "synthetic", "--train-per-class", "30", "--width", "4", "--epochs", "1",
+            "--batch", "64", "--threads", "2");
+        string[] args = ["train", "stage2", "--parent", $"{dir}/parent", "--spawn", "1", "--dynamics", "linearized", "--adversarial",
+            "--epochs", "3", "--batch", "64", "--pgd-steps", "2", "--threads", "2"];
+        AssertAKilledRunResumesToTheSameFigures(args, dir, finalEpoch: 3);
+    }
+
+    /// <summary>
+    /// Runs the command whole, then again killed (SIGKILL) as soon as its first resume state is
+    /// written (so during the second epoch) and restarted: both end with the same final checkpoint
+    /// bytes and per-epoch metrics.
+    /// </summary>
+    private static void AssertAKilledRunResumesToTheSameFigures(string[] args, string dir, int finalEpoch)
+    {
         Assert.Equal(0, RunProcess([.. args, "--out", $"{dir}/whole"], killWhenExists: null));
         int killed = RunProcess([.. args, "--out", $"{dir}/killed"], killWhenExists: $"{dir}/killed/state.zip");
         Assert.NotEqual(0, killed); // SIGKILL
         Assert.False(File.Exists($"{dir}/killed/done.json"));
+        Assert.False(File.Exists($"{dir}/killed/checkpoints/epoch-{finalEpoch}.ckpt"));
         Assert.Equal(0, RunProcess([.. args, "--out", $"{dir}/killed"], killWhenExists: null));
-        Assert.Equal(File.ReadAllBytes($"{dir}/whole/checkpoints/epoch-5.ckpt"), File.ReadAllBytes($"{dir}/killed/checkpoints/epoch-5.ckpt"));
+        Assert.Equal(File.ReadAllBytes($"{dir}/whole/checkpoints/epoch-{finalEpoch}.ckpt"), File.ReadAllBytes($"{dir}/killed/checkpoints/epoch-{finalEpoch}.ckpt"));
         var a = Json.Read<List<EpochMetrics>>($"{dir}/whole/metrics.json");
         var b = Json.Read<List<EpochMetrics>>($"{dir}/killed/metrics.json");
+        Assert.Equal(finalEpoch, a.Count);
         Assert.Equal(a.Select(m => (m.Loss, m.Accuracy, m.AdversarialLoss, m.AdversarialAccuracy)), b.Select(m => (m.Loss, m.Accuracy, m.AdversarialLoss, m.AdversarialAccuracy)));
     }
 

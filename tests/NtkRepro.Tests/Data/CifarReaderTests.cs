@@ -93,6 +93,36 @@ public class CifarReaderTests
         Assert.Contains(path, e.Message);
     }
 
+    [Theory]
+    [InlineData(4)]      // inside the trailer
+    [InlineData(8)]      // the whole trailer
+    [InlineData(3000)]   // inside the deflate data
+    public void TruncatedGzipSaysSoAndNamesTheFile(int bytesCut)
+    {
+        var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.NoCompression, leaveOpen: true)) gz.Write(Records(CifarFormat.Cifar10, 1, 2, 3));
+        var full = ms.ToArray();
+        var path = Write("cut.bin.gz", full[..^bytesCut]);
+        var e = Assert.Throws<InvalidDataException>(() => CifarReader.Read(path, CifarFormat.Cifar10));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("gzip stream is truncated", e.Message);
+    }
+
+    [Fact]
+    public void ConcatenatedGzipMembersAreReadWhole()
+    {
+        var ms = new MemoryStream();
+        foreach (var labels in new[] { new byte[] { 1, 2 }, new byte[] { 3 } })
+            using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true)) gz.Write(Records(CifarFormat.Cifar10, labels));
+        var path = Write("members.bin.gz", ms.ToArray());
+        using var d = CifarReader.Read(path, CifarFormat.Cifar10);
+        Assert.Equal(new long[] { 1, 2, 3 }, d.LabelArray());
+    }
+
+    [Fact]
+    public void Crc32MatchesTheStandardCheckValue() =>
+        Assert.Equal(0xCBF43926u, GzipTrailer.Crc32("123456789"u8)); // the CRC-32/ISO-HDLC check value
+
     [Fact]
     public void NotGzipButNamedGzIsReported()
     {

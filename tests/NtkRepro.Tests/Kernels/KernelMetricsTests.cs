@@ -46,6 +46,69 @@ public class KernelMetricsTests
         Assert.Equal(KernelMetrics.EffectiveRank(k), KernelMetrics.EffectiveRank(42 * k), 8);
     }
 
+    /// <summary>erank from the eigenvalues by the definition, in float64, nothing clamped (the oracle).</summary>
+    private static double ErankOfExactKernel(Tensor k)
+    {
+        var lambda = torch.linalg.eigvalsh(k).data<double>().ToArray().Where(l => l > 1e-12 * k.abs().max().ToDouble()).ToArray();
+        double total = lambda.Sum();
+        return Math.Exp(-lambda.Sum(l => l / total * Math.Log(l / total)));
+    }
+
+    [Fact]
+    public void AFloat32GramMatrixOfRankDeficientDataGivesTheExactEffectiveRank()
+    {
+        torch.manual_seed(5);
+        var x = torch.randn(300, 20, dtype: float32) * torch.linspace(0.2, 3, 20, dtype: float32);
+        var k32 = torch.mm(x, x.T);
+        var x64 = x.to(float64);
+        var exact = ErankOfExactKernel(torch.mm(x64, x64.T));
+        Assert.True(torch.linalg.eigvalsh(k32.to(float64)).min().ToDouble() < 0, "precondition: the float32 kernel has round-off negative eigenvalues");
+        Assert.Equal(exact, KernelMetrics.EffectiveRank(k32), exact * 1e-5);
+        Assert.InRange(exact, 5, 20);
+    }
+
+    /// <summary>A rank-5 PSD kernel (float64) with one null direction pushed to eigenvalue −δ·λmax.</summary>
+    private static (Tensor K, double Exact) WithNegativeEigenvalue(double delta)
+    {
+        torch.manual_seed(6);
+        var a = torch.randn(300, 5, dtype: float64);
+        var k = torch.mm(a, a.T);
+        var v = torch.linalg.svd(a.T, fullMatrices: true).Vh[10]; // orthogonal to a's columns
+        double lambdaMax = torch.linalg.eigvalsh(k).max().ToDouble();
+        return (k - delta * lambdaMax * torch.outer(v, v), ErankOfExactKernel(k));
+    }
+
+    [Fact]
+    public void ANegativeEigenvalueWithinFloat32RoundOffCountsAsZero()
+    {
+        var (k, exact) = WithNegativeEigenvalue(1e-4); // 1e-4 < 10·N·ε32 = 3.6e-4; beyond the former fixed 1e-6
+        Assert.Equal(exact, KernelMetrics.EffectiveRank(k, "K", accumulatedIn: float32), exact * 1e-9);
+        Assert.Equal(exact, KernelMetrics.EffectiveRank(k.to(float32)), exact * 1e-5);
+        // The same matrix claimed to be exact in float64 is not PSD.
+        Assert.Contains("not positive semi-definite", Assert.Throws<ArgumentException>(() => KernelMetrics.EffectiveRank(k)).Message);
+    }
+
+    [Fact]
+    public void AGenuinelyNegativeEigenvalueIsAnErrorNamingTheKernel()
+    {
+        var (k, _) = WithNegativeEigenvalue(1e-2);
+        var e = Assert.Throws<ArgumentException>(() => KernelMetrics.EffectiveRank(k.to(float32), "kernels/epoch-3.npy"));
+        Assert.Contains("kernels/epoch-3.npy is not positive semi-definite", e.Message);
+    }
+
+    [Fact]
+    public void AsymmetryBeyondRoundOffAndNoPositiveEigenvalueAreErrors()
+    {
+        torch.manual_seed(7);
+        var x = torch.randn(50, 10, dtype: float32);
+        var k = torch.mm(x, x.T);
+        var skewed = k.clone();
+        skewed[3, 7] = skewed[3, 7] + 0.05 * k.abs().max();
+        Assert.Contains("K7 is not symmetric", Assert.Throws<ArgumentException>(() => KernelMetrics.EffectiveRank(skewed, "K7")).Message);
+        Assert.Contains("no positive eigenvalue", Assert.Throws<ArgumentException>(() => KernelMetrics.EffectiveRank(-k, "K")).Message);
+        Assert.Contains("no positive eigenvalue", Assert.Throws<ArgumentException>(() => KernelMetrics.EffectiveRank(torch.zeros(4, 4), "K")).Message);
+    }
+
     [Fact]
     public void SpecializationOfTheLabelStructureIsMaximalOnTheDiagonal()
     {

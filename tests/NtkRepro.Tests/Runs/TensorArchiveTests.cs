@@ -1,0 +1,25 @@
+using NtkRepro.Runs;
+using NtkRepro.Tests.Infrastructure;
+using NtkRepro.Util;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace NtkRepro.Tests.Runs;
+
+[Trait("Tier", Tiers.Fast)]
+public class TensorArchiveTests
+{
+    [Fact]
+    public void TensorsRoundTripExactlyAndNothingIsLeftForTheFinalizer()
+    {
+        var original = new Dictionary<string, Tensor> { ["a"] = torch.randn(3, 4), ["b"] = torch.arange(5, dtype: float32) };
+        long before = Tensor.TotalCount;
+        var bytes = TensorArchive.TensorsBytes(original);
+        var back = TensorArchive.ReadTensors(bytes, original.ToDictionary(kv => kv.Key, kv => kv.Value.shape), "test");
+        using (torch.NewDisposeScope())
+            Assert.All(original, kv => Assert.True(kv.Value.to(back[kv.Key].dtype).BitEqual(back[kv.Key]), kv.Key));
+        foreach (var t in back.Values) t.Dispose();
+        Assert.Equal(before, Tensor.TotalCount);
+    }
+}
