@@ -96,6 +96,12 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     }
 
     private static CorrectnessMatrix Matrix(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust) =>
-        CorrectnessMatrix.FromBits(evals.Select(e => (robust ? e.Eval.RobustCorrect : e.Eval.CleanCorrect)
+        CorrectnessMatrix.FromBits(evals.Select(e => Bits(e, robust)
             ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step")).ToList());
+
+    /// <summary>A robust figure whose attack failed its sanity checks is not a figure: the claims that need it are not run.</summary>
+    private static string? Bits((int Replicate, EvalResult Eval) e, bool robust) =>
+        !robust ? e.Eval.CleanCorrect
+        : e.Eval.RobustAccuracyValid ? e.Eval.RobustCorrect
+        : throw new MissingResultException($"replicate {e.Replicate}: {e.Eval.RobustAccuracyInvalidReason}");
 }

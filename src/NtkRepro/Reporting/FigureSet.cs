@@ -66,7 +66,9 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
             var list = evals.Where(e => e.Eval.CleanCorrect is not null).ToList();
             if (list.Count == 0) return;
             f.Add(Figure.Of($"{name}.clean", FigureKind.Accuracy, ClaimData.Accuracy(list, robust: false)));
-            f.Add(Figure.Of($"{name}.robust", FigureKind.Accuracy, ClaimData.Accuracy(list, robust: true)));
+            // A robust figure from an attack that failed its sanity checks is left out, not recorded.
+            if (list.All(e => e.Eval.RobustAccuracyValid))
+                f.Add(Figure.Of($"{name}.robust", FigureKind.Accuracy, ClaimData.Accuracy(list, robust: true)));
         }
         void PerReplicate(string name, FigureKind kind, IEnumerable<double> values)
         {

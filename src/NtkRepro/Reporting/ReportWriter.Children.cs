@@ -63,9 +63,13 @@ public static partial class ReportWriter
         md.AppendLine();
     }
 
-    private static string Accuracy(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust) =>
-        evals.All(e => e.Eval.CleanCorrect is not null) ? Format.Estimate(ClaimData.Accuracy(evals, robust), "%")
+    private static string Accuracy(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust)
+    {
+        if (robust && evals.FirstOrDefault(e => !e.Eval.RobustAccuracyValid) is { Eval: not null } bad)
+            return $"invalid (replicate {bad.Replicate}: {bad.Eval.RobustAccuracyInvalidReason})";
+        return evals.All(e => e.Eval.CleanCorrect is not null) ? Format.Estimate(ClaimData.Accuracy(evals, robust), "%")
             : Format.Percent(evals.Average(e => robust ? e.Eval.RobustAccuracy : e.Eval.CleanAccuracy));
+    }
 
     private static void FixedKernelSection(StringBuilder md, VariantResults v)
     {

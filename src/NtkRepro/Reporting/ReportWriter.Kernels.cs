@@ -49,7 +49,8 @@ public static partial class ReportWriter
         {
             var evals = v.Stage1.Where(s => s.Schedule == g.Key && s.FinalEval?.CleanCorrect is not null).Select(s => (s.Replicate, s.FinalEval!)).ToList();
             string clean = evals.Count > 0 ? Format.Estimate(ClaimData.Accuracy(evals, false), "%") : "—";
-            string robust = evals.Count > 0 ? Format.Estimate(ClaimData.Accuracy(evals, true), "%") : "—";
+            string robust = evals.Count == 0 ? "—"
+                : evals.All(e => e.Item2.RobustAccuracyValid) ? Format.Estimate(ClaimData.Accuracy(evals, true), "%") : "invalid (attack sanity failed)";
             Estimate At(Func<KernelSeries, double> f) => Estimate.FromReplicates(g.Select(s => f(s.Kernels!)).ToList());
             string Pair(Func<KernelPoint, double> f) =>
                 $"{Format.Estimate(At(k => f(k.Checkpoints[0])), "")} → {Format.Estimate(At(k => f(k.Checkpoints[^1])), "")}";

@@ -81,6 +81,23 @@ public class ClaimRegistryTests
     }
 
     [Fact]
+    public void ARobustFigureWhoseAttackFailedItsSanityChecksIsNotUsed()
+    {
+        var r = new ResultsBuilder().Build();
+        var v = r.Variants[0];
+        var broken = v.FixedKernel.Select((c, i) => i == 0
+            ? c with { Eval = c.Eval with { Sanity = c.Eval.Sanity with { InUnitRange = false } } } : c).ToList();
+        r = r with { Variants = [v with { FixedKernel = broken }] };
+
+        var c15 = Verdict(r, "C15");
+        Assert.Equal(NtkRepro.Claims.Verdict.NotRun, c15.Verdict);
+        Assert.Contains("attack sanity failed", c15.Measured);
+        var figures = FigureSet.From(r, ClaimRegistry.Evaluate(r));
+        Assert.DoesNotContain(figures.Figures, f => f.Name.Contains("fixed_kernel_at.") && f.Name.EndsWith(".robust"));
+        Assert.Contains(figures.Figures, f => f.Name.Contains("fixed_kernel_at.") && f.Name.EndsWith(".clean"));
+    }
+
+    [Fact]
     public void AMissingStepIsNotRunAndCountsTheWaitingSteps()
     {
         var r = new ResultsBuilder().Build();
