@@ -37,7 +37,8 @@ public static class Stage2
             return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs, PlanFor, CheckpointAfter, [], progress,
                 route: () => Json.EnumName(TrainingRoute.ForwardPass));
         using var cached = new CachedJacobianTrainer((LinearizedClassifier)classifier, optimizer, train,
-            (cache ?? new()) with { ScratchFolder = cache?.ScratchFolder ?? dir.Path }, progress, task);
+            (cache ?? new()) with { ScratchFolder = cache?.ScratchFolder ?? dir.Path },
+            $"{Path.GetFullPath(config.ParentRun)} epoch {RunDirectory.EpochName(config.SpawnEpoch)}", progress, task);
         return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs, PlanFor, CheckpointAfter, [], progress,
             cached.TrainEpoch, cached.Describe);
     }

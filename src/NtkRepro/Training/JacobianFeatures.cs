@@ -9,7 +9,8 @@ namespace NtkRepro.Training;
 
 /// <param name="MemoryBudgetBytes">Rows up to this size are held in memory, larger ones streamed; default: half the memory available when they are computed.</param>
 /// <param name="ScratchFolder">Where streamed rows are written (deleted when done); default: the temporary folder.</param>
-public sealed record JacobianCacheOptions(long? MemoryBudgetBytes = null, string? ScratchFolder = null);
+/// <param name="Shared">Keeps the features for the next child of the same parent checkpoint (owned by the caller); null: each child computes its own.</param>
+public sealed record JacobianCacheOptions(long? MemoryBudgetBytes = null, string? ScratchFolder = null, JacobianFeatureCache? Shared = null);
 
 /// <summary>
 /// The features of a benign linearized/centered child, computed once per parent: every training
@@ -30,6 +31,7 @@ public sealed class JacobianFeatures : IDisposable
         _outputs = outputs;
         MemoryBudgetBytes = budget;
         Seconds = seconds;
+        ChunkSamples = (int)Math.Clamp((4L << 20) / Bytes(1, (int)rows.Shape[1], rows.Shape[2], rows.DType), 1, int.MaxValue);
     }
 
     public int Count => (int)_rows.Shape[0];
@@ -91,8 +93,17 @@ public sealed class JacobianFeatures : IDisposable
         return new JacobianFeatures(store, outputs, budget, watch.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The rows (B, classes, parameters) and parent logits (B, classes) of the given samples.</summary>
-    public (Tensor Rows, Tensor Outputs) Batch(Tensor indices) => (_rows.Gather(indices), _outputs.index_select(0, indices));
+    /// <summary>
+    /// Samples per chunk of a training step: a chunk's rows (about 4 MiB) are read from memory
+    /// once and stay in the CPU cache between the forward product and the gradient product.
+    /// </summary>
+    public int ChunkSamples { get; }
+
+    /// <summary>The rows (B, classes, parameters) of the given samples.</summary>
+    public Tensor Rows(Tensor indices) => _rows.Gather(indices);
+
+    /// <summary>The parent's logits (B, classes) of the given samples.</summary>
+    public Tensor Outputs(Tensor indices) => _outputs.index_select(0, indices);
 
     public string Describe() =>
         $"{MemoryInfo.Format(RowBytes)} of Jacobian rows ({Count} samples × {_rows.Shape[1]} classes × {_rows.Shape[2]} parameters) " +

@@ -118,6 +118,21 @@ public class CachedJacobianRunTests
     }
 
     [Fact]
+    public void SiblingsOfOneParentCheckpointShareTheirFeaturesAndTrainTheSameBits()
+    {
+        var linearized = Child(Dynamics.Linearized, TrainingRoute.CachedJacobian, epochs: 1);
+        var centered = Child(Dynamics.Centered, TrainingRoute.CachedJacobian, epochs: 1);
+        var alone = new[] { Train(linearized), Train(centered) };
+        using var shared = new JacobianFeatureCache();
+        var together = new[] { Train(linearized, new(Shared: shared)), Train(centered, new(Shared: shared)) };
+        Assert.DoesNotContain("reused", together[0].Summary.Route);
+        Assert.Contains("reused", together[1].Summary.Route);
+        var checkpoint = Path.Combine("checkpoints", "epoch-1.ckpt");
+        for (int i = 0; i < 2; i++)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(alone[i].Dir, checkpoint)), File.ReadAllBytes(Path.Combine(together[i].Dir, checkpoint)));
+    }
+
+    [Fact]
     public void AutoCachesBenignLinearChildrenAndKeepsTheForwardPassForTheOthers()
     {
         string RouteIn(string dir) => Json.Read<System.Text.Json.JsonElement>(Path.Combine(dir, "config.json"))
