@@ -26,6 +26,8 @@ public sealed class ReproductionRunner
     private readonly IProgressSink _progress;
     private readonly List<StepTiming> _timings = new();
     private readonly Dictionary<string, double> _measured; // compute seconds of each step, from when it ran
+    // Stage-2 hook: the linearized and centered children of one spawn share their Jacobian features.
+    private readonly JacobianFeatureCache _siblingFeatures = new();
 
     public ReproductionRunner(Preset preset, string outputFolder, Device device, IProgressSink progress)
     {
@@ -71,6 +73,7 @@ public sealed class ReproductionRunner
                         parents.Add(new ParentResult(parent, seed, spawn, Evaluate(runs[parent], spawn, child: false, test)));
                         foreach (var dynamics in _preset.ChildDynamics)
                             children.Add(Child(seedDir, runs[parent], parent, seed, spawn, dynamics, adversarial: false, _preset.Stage2Epochs, train, test));
+                        _siblingFeatures.Clear(); // the next spawn epoch has other features
                     }
                 if (_preset.FixedKernel is { } fk)
                     fixedKernel.Add(Child(seedDir, runs[fk.ParentSchedule], fk.ParentSchedule, seed, fk.SpawnEpoch, fk.Dynamics, adversarial: true, fk.Epochs, train, test));
@@ -145,7 +148,7 @@ public sealed class ReproductionRunner
         // Keyed by the parent's folder name (itself a key of its configuration), not its absolute path.
         var path = Path.Combine(seedDir, "stage2", $"{name}-{StepKey.Of(config with { ParentRun = Path.GetFileName(parentRun) })}");
         Timed($"stage 2 {name} (seed {seed})", File.Exists(Path.Combine(path, "done.json")),
-            () => Stage2.Train(config, path, train, _device, _progress));
+            () => Stage2.Train(config, path, train, _device, _progress, new JacobianCacheOptions(Shared: _siblingFeatures)));
         return new ChildResult(parent, seed, spawn, dynamics.ToString().ToLowerInvariant(), adversarial, epochs, Relative(path), Evaluate(path, epochs, child: true, test));
     }
 

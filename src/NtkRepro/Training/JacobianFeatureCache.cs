@@ -19,15 +19,18 @@ public sealed class JacobianFeatureCache : IDisposable
         reused = _held is { } h && h.Parent == parent && ReferenceEquals(h.Images, images);
         if (!reused)
         {
-            Dispose(); // before computing: two sets need not fit together
+            Clear(); // before computing: two sets need not fit together
             _held = (parent, images, compute());
         }
         return _held!.Value.Features;
     }
 
-    public void Dispose()
+    /// <summary>Frees the features held; the cache stays usable.</summary>
+    public void Clear()
     {
         _held?.Features.Dispose();
         _held = null;
     }
+
+    public void Dispose() => Clear();
 }
