@@ -40,6 +40,12 @@ public sealed class JacobianFeatures : IDisposable
     public long MemoryBudgetBytes { get; }
     public double Seconds { get; }
 
+    /// <summary>
+    /// Samples per chunk of a training step: a chunk's rows (about 4 MiB) are read from memory
+    /// once and stay in the CPU cache between the forward product and the gradient product.
+    /// </summary>
+    public int ChunkSamples { get; }
+
     public static long Bytes(long samples, int classes, long parameters, ScalarType dtype)
     {
         using var probe = torch.empty(1, dtype: dtype);
@@ -81,7 +87,7 @@ public sealed class JacobianFeatures : IDisposable
                     store.Write(start, rows);
                     outputs.narrow(0, start, size).copy_(parent.forward(x));
                 }
-                progress.Report(task, start + size, n, $"Jacobian rows ({store.Storage switch { JacobianStorage.InMemory => "in memory", _ => "streamed" }})");
+                progress.Report(task, start + size, n, $"Jacobian rows ({(store.Storage == JacobianStorage.InMemory ? "in memory" : "streamed")})");
             }
         }
         catch
@@ -92,12 +98,6 @@ public sealed class JacobianFeatures : IDisposable
         }
         return new JacobianFeatures(store, outputs, budget, watch.Elapsed.TotalSeconds);
     }
-
-    /// <summary>
-    /// Samples per chunk of a training step: a chunk's rows (about 4 MiB) are read from memory
-    /// once and stay in the CPU cache between the forward product and the gradient product.
-    /// </summary>
-    public int ChunkSamples { get; }
 
     /// <summary>The rows (B, classes, parameters) of the given samples.</summary>
     public Tensor Rows(Tensor indices) => _rows.Gather(indices);
