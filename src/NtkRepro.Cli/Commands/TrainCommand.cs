@@ -104,7 +104,14 @@ public static class TrainCommand
         var dynamics = CommonOptions.Enum("--dynamics", "Child dynamics", Dynamics.Centered);
         var adversarial = new Option<bool>("--adversarial") { Description = "Adversarial training on the fixed kernel (section 7) instead of benign training" };
         var route = CommonOptions.Enum("--jvp", "JVP route: tangent propagation is fast, double backward the reference", JvpRoute.TangentPropagation);
-        foreach (var o in new Option[] { parent, spawn, dynamics, adversarial, route }) command.Options.Add(o);
+        var trainingRoute = CommonOptions.Enum("--training-route",
+            "How steps are computed: auto caches the parent's Jacobian rows for benign linearized/centered children where they fit, forward-pass runs the tangent pass every step",
+            TrainingRoute.Auto);
+        var featureMemory = new Option<double?>("--feature-memory-gib")
+        {
+            Description = "Cached Jacobian rows up to this size stay in memory, larger ones are streamed from a scratch file in the run folder (default: half the available memory)",
+        };
+        foreach (var o in new Option[] { parent, spawn, dynamics, adversarial, route, trainingRoute, featureMemory }) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
             var config = new Stage2Config
@@ -120,10 +127,12 @@ public static class TrainCommand
                 BatchSize = parse.GetValue(shared.Batch),
                 Seed = parse.GetValue(shared.Seed),
                 Route = parse.GetValue(route),
+                TrainingRoute = parse.GetValue(trainingRoute),
             };
             config.Validate();
+            var cache = new JacobianCacheOptions(parse.GetValue(featureMemory) is { } gib ? (long)(gib * (1L << 30)) : null);
             var parentData = RunDirectory.Read<Stage1Config>(config.ParentFolder(Path.GetFullPath(parse.GetValue(shared.Output)!)), Stage1.Kind).Config.Data;
-            return shared.Train(parse, parentData, (train, device, progress) => Stage2.Train(config, parse.GetValue(shared.Output)!, train, device, progress), "stage 2");
+            return shared.Train(parse, parentData, (train, device, progress) => Stage2.Train(config, parse.GetValue(shared.Output)!, train, device, progress, cache), "stage 2");
         }));
         return command;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using NtkRepro.Data;
 using NtkRepro.Native;
 using NtkRepro.Runs;
+using NtkRepro.Training;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,6 +20,8 @@ public delegate void ReportAction(Plan plan, ArtifactStore store, IProgressSink 
 public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, IProgressSink progress, string? dataOption, ReportAction report) : IDisposable
 {
     private readonly Dictionary<Variant, (LabeledImages Train, LabeledImages Test)> _data = new();
+    // Sibling stage-2 children (linearized, centered) of one parent checkpoint share its Jacobian rows.
+    private readonly JacobianFeatureCache _siblingFeatures = new();
 
     public Plan Plan => plan;
     public ArtifactStore Store => store;
@@ -59,7 +62,7 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
                 Stage1.Train(s.Config, folder, Data(s.V).Train, device, progress);
                 break;
             case Stage2Work s:
-                Stage2.Train(s.Config, folder, Data(s.V).Train, device, progress);
+                Stage2.Train(s.Config, folder, Data(s.V).Train, device, progress, new JacobianCacheOptions(Shared: _siblingFeatures));
                 break;
             case KernelsWork k:
                 KernelJob.Compute(folder, k.Epochs, Data(k.V).Train, k.Subset, device, progress);
@@ -90,6 +93,7 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
 
     public void Dispose()
     {
+        _siblingFeatures.Dispose();
         foreach (var (train, test) in _data.Values) { train.Dispose(); test.Dispose(); }
         _data.Clear();
     }

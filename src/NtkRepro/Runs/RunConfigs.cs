@@ -54,7 +54,10 @@ public sealed record Stage2Config
     public double Momentum { get; init; } = 0.9;
     public int BatchSize { get; init; } = 128;
     public int Seed { get; init; }
+    /// <summary>How the child's forward pass computes J·(θ − θt) (tangent-pass training and every evaluation).</summary>
     public JvpRoute Route { get; init; } = JvpRoute.TangentPropagation;
+    /// <summary>How training steps are computed; Auto is resolved when the run starts, and the run folder's config.json holds the resolved route.</summary>
+    public TrainingRoute TrainingRoute { get; init; } = TrainingRoute.Auto;
 
     /// <summary>The parent's folder as seen from this run's folder.</summary>
     public string ParentFolder(string runPath) => Path.GetFullPath(Path.Combine(runPath, ParentRun));
@@ -68,6 +71,7 @@ public sealed record Stage2Config
         if (Epochs < 1) throw new ArgumentException($"epochs {Epochs}: must be at least 1");
         if (BatchSize < 1) throw new ArgumentException($"batch size {BatchSize}: must be at least 1");
         if (SpawnEpoch < 0) throw new ArgumentException($"spawn epoch {SpawnEpoch}: must not be negative");
+        TrainingRoutes.Check(TrainingRoute, Dynamics, Adversarial);
         TrainAttack.Validate();
     }
 }

@@ -13,7 +13,8 @@ namespace NtkRepro.Runs;
 public sealed record RunProgress(int CompletedEpochs, IReadOnlyList<EpochMetrics> Metrics, double Seconds);
 
 /// <summary>What a finished run writes last (done.json): its presence means the run is complete.</summary>
-public sealed record RunSummary(string Kind, int Epochs, double Seconds, EpochMetrics? LastEpoch, int Threads, string Device, string Finished);
+/// <param name="Route">How a stage-2 child was trained (the training route and, for cached Jacobian rows, where they were held); null for stage 1.</param>
+public sealed record RunSummary(string Kind, int Epochs, double Seconds, EpochMetrics? LastEpoch, int Threads, string Device, string Finished, string? Route = null);
 
 /// <summary>
 /// A training run's folder:
@@ -23,6 +24,7 @@ public sealed record RunSummary(string Kind, int Epochs, double Seconds, EpochMe
 /// metrics.json       per-epoch figures
 /// checkpoints/       epoch-&lt;t&gt;.ckpt model states (t = epochs completed, fractional allowed)
 /// done.json          written last, when the run is complete
+/// *.scratch          a stage-2 child's streamed Jacobian rows while it trains (deleted when it stops)
 /// </code>
 /// Every file is written atomically.
 /// </summary>

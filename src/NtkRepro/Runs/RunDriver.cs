@@ -13,10 +13,16 @@ namespace NtkRepro.Runs;
 /// </summary>
 internal static class RunDriver
 {
+    /// <summary>Trains one epoch of the classifier; the callback runs after every batch (fractional checkpoints).</summary>
+    public delegate EpochMetrics EpochTrainer(EpochPlan plan, Action<int> afterBatch);
+
+    /// <param name="trainEpoch">Default: <see cref="EpochLoop.Run"/> on the classifier's forward pass.</param>
+    /// <param name="route">How the epochs were trained, for done.json; asked for at the end.</param>
     public static RunSummary Execute(RunDirectory dir, Classifier classifier, MomentumSgd optimizer, LabeledImages train,
         int epochs, Func<int, EpochPlan> planFor, Func<int, bool> checkpointAfterEpoch, IReadOnlyList<double> fractionalCheckpoints,
-        IProgressSink progress)
+        IProgressSink progress, EpochTrainer? trainEpoch = null, Func<string>? route = null)
     {
+        trainEpoch ??= (plan, afterBatch) => EpochLoop.Run(classifier, optimizer, train, plan, progress, afterBatch);
         var metrics = new List<EpochMetrics>();
         int start = 0;
         double previousSeconds = 0;
@@ -39,7 +45,7 @@ internal static class RunDriver
             // Fractional checkpoint f is taken after round((f − epoch)·batches) batches, at least one.
             var inEpoch = fractionalCheckpoints.Where(f => (int)Math.Floor(f) == epoch)
                 .ToLookup(f => Math.Max(1, (int)Math.Round((f - epoch) * batches, MidpointRounding.AwayFromZero)) - 1);
-            var epochMetrics = EpochLoop.Run(classifier, optimizer, train, plan, progress, b =>
+            var epochMetrics = trainEpoch(plan, b =>
             {
                 foreach (var f in inEpoch[b]) dir.SaveCheckpoint(classifier, f);
             });
@@ -52,7 +58,7 @@ internal static class RunDriver
         }
         var device = classifier.Trainable[0].device.ToString();
         var summary = new RunSummary(dir.Kind, epochs, previousSeconds + watch.Elapsed.TotalSeconds, metrics.LastOrDefault(),
-            torch.get_num_threads(), device, DateTime.UtcNow.ToString("u"));
+            torch.get_num_threads(), device, DateTime.UtcNow.ToString("u"), route?.Invoke());
         dir.MarkDone(summary);
         return summary;
     }

@@ -48,6 +48,9 @@ public static class Json
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options) + "\n";
 
+    /// <summary>An enum value as this convention writes it (kebab-case).</summary>
+    public static string EnumName<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
     public static T Deserialize<T>(string text, string source)
     {
         try

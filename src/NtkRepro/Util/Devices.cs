@@ -29,6 +29,22 @@ public static class Devices
         throw new ArgumentException($"device '{name}': expected cpu, cuda or cuda:<index>");
     }
 
+    /// <summary>
+    /// Runs CPU work on <paramref name="threads"/> intra-op threads until disposed, then restores
+    /// the count. Reproducible as long as the count inside is fixed, whatever it is outside.
+    /// </summary>
+    public static IDisposable UseThreads(int threads)
+    {
+        int previous = torch.get_num_threads();
+        if (previous != threads) torch.set_num_threads(threads);
+        return new Restore(() => { if (torch.get_num_threads() != previous) torch.set_num_threads(previous); });
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
     /// <summary>Fixes the CPU thread count when given; reproducible figures need the same count.</summary>
     public static void SetThreads(int? threads)
     {

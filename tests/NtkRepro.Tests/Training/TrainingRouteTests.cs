@@ -1,0 +1,31 @@
+using NtkRepro.Linearization;
+using NtkRepro.Tests.Infrastructure;
+using NtkRepro.Training;
+using Xunit;
+
+namespace NtkRepro.Tests.Training;
+
+[Trait("Tier", Tiers.Fast)]
+public class TrainingRouteTests
+{
+    private const long Mini = 5000L * 10 * 33626 * 4;
+
+    [Theory]
+    [InlineData(Dynamics.Linearized, false, Mini, TrainingRoute.CachedJacobian)]
+    [InlineData(Dynamics.Centered, false, Mini, TrainingRoute.CachedJacobian)]
+    [InlineData(Dynamics.Centered, false, TrainingRoutes.MaxCachedJacobianBytes + 1, TrainingRoute.ForwardPass)] // ResNet-18 sizes
+    [InlineData(Dynamics.Centered, true, Mini, TrainingRoute.ForwardPass)]
+    [InlineData(Dynamics.Standard, false, 0, TrainingRoute.ForwardPass)]
+    public void AutoCachesTheRowsOfBenignLinearChildrenThatFit(Dynamics dynamics, bool adversarial, long bytes, TrainingRoute expected) =>
+        Assert.Equal(expected, TrainingRoutes.Resolve(TrainingRoute.Auto, dynamics, adversarial, bytes));
+
+    [Fact]
+    public void ARequestedRouteIsKeptWhereItWorksAndRefusedWhereItCannot()
+    {
+        Assert.Equal(TrainingRoute.ForwardPass, TrainingRoutes.Resolve(TrainingRoute.ForwardPass, Dynamics.Centered, false, Mini));
+        Assert.Equal(TrainingRoute.CachedJacobian, TrainingRoutes.Resolve(TrainingRoute.CachedJacobian, Dynamics.Linearized, false, 2 * TrainingRoutes.MaxCachedJacobianBytes));
+        var e = Assert.Throws<ArgumentException>(() => TrainingRoutes.Resolve(TrainingRoute.CachedJacobian, Dynamics.Centered, true, Mini));
+        Assert.Contains("input gradients", e.Message);
+        Assert.Throws<ArgumentException>(() => TrainingRoutes.Check(TrainingRoute.CachedJacobian, Dynamics.Standard, false));
+    }
+}
