@@ -9,34 +9,43 @@ using NtkRepro.Util;
 
 namespace NtkRepro.Cli.Commands;
 
-/// <summary><c>ntkrepro bench</c>: training-step and NTK timings on this machine.</summary>
+/// <summary><c>ntkrepro bench</c>: training-step, attack and NTK timings on this machine, optionally against PyTorch.</summary>
 public static class BenchCommand
 {
     public static Command Create()
     {
-        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 5, Description = "Timed steps per variant (median reported)" };
+        var d = new StepBenchmark.Options();
+        var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => d.Rounds, Description = "Timed rounds: every variant is timed once per round, variants alternating" };
+        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => d.Warmup, Description = "Untimed steps per variant before the rounds" };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => d.Batch, Description = "Batch size of the steps" };
+        var width = new Option<int>("--width") { DefaultValueFactory = _ => d.Width, Description = "Small CNN width (16: the mini preset's)" };
         var noResNet = new Option<bool>("--no-resnet") { Description = "Skip the ResNet-18" };
-        var resnetWidth = new Option<int>("--resnet-width") { DefaultValueFactory = _ => 16, Description = "ResNet-18 width (64 is standard; 16 on a CPU)" };
-        var points = new Option<int>("--ntk-points") { DefaultValueFactory = _ => 500, Description = "NTK points (N)" };
+        var resnetWidth = new Option<int>("--resnet-width") { DefaultValueFactory = _ => d.ResNetWidth, Description = "ResNet-18 width (64 is standard; 16 on a CPU)" };
+        var points = new Option<int>("--ntk-points") { DefaultValueFactory = _ => d.NtkPoints, Description = "NTK points N (0: no NTK)" };
+        var ntkRounds = new Option<int>("--ntk-rounds") { DefaultValueFactory = _ => d.NtkRounds, Description = "Timed rounds of the NTK" };
+        var reference = new Option<bool>("--reference") { Description = "Also time the double-backward linearized step (slow)" };
+        var peer = new Option<bool>("--peer") { Description = "Interleave PyTorch 1.13 + functorch (bench/peer/peer_bench.py) and print ours/theirs" };
+        var peerPython = new Option<string>("--peer-python") { DefaultValueFactory = _ => PeerOptions.DefaultPython, Description = "The Python that has torch and functorch" };
+        var peerScript = new Option<string?>("--peer-script") { Description = $"The peer script (default: {PeerOptions.ScriptInRepository} in this checkout)" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
-        var command = new Command("bench", "Time a standard step, linearized steps (both JVP routes) and the NTK; prints figures")
+        var command = new Command("bench", "Time standard, linearized and centered steps, a PGD step and the NTK, interleaved; prints median (min–max)")
         {
-            steps, noResNet, resnetWidth, points, device, threads,
+            rounds, warmup, batch, width, noResNet, resnetWidth, points, ntkRounds, reference, peer, peerPython, peerScript, device, threads,
         };
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
             var dev = CommonOptions.Setup(parse.GetValue(device)!, parse.GetValue(threads));
             var output = parse.InvocationConfiguration.Output;
-            var f = StepBenchmark.Run(new StepBenchmark.Options(Steps: parse.GetValue(steps), NtkPoints: parse.GetValue(points),
-                IncludeResNet: !parse.GetValue(noResNet), ResNetWidth: parse.GetValue(resnetWidth)), dev, output.WriteLine);
+            var options = new StepBenchmark.Options(parse.GetValue(batch), parse.GetValue(rounds), parse.GetValue(warmup), parse.GetValue(width),
+                !parse.GetValue(noResNet), parse.GetValue(resnetWidth), parse.GetValue(points), parse.GetValue(ntkRounds), parse.GetValue(reference));
+            options.Validate();
+            var peerOptions = !parse.GetValue(peer) ? null
+                : new PeerOptions(parse.GetValue(peerPython)!, parse.GetValue(peerScript) ?? PeerOptions.DefaultScript(), TorchSharp.torch.get_num_threads(),
+                    options.Batch, options.Width, options.IncludeResNet, options.ResNetWidth, options.NtkPoints);
+            var result = StepBenchmark.Run(options, dev, peerOptions, output.WriteLine);
             output.WriteLine();
-            output.WriteLine($"device {dev}, {f.Threads} threads, batch 128 (median of {parse.GetValue(steps)} steps)");
-            output.WriteLine($"{"model",-36} {"params",10} {"standard",10} {"lin. fast",10} {"ratio",6} {"lin. ref",10} {"ratio",6}");
-            foreach (var s in f.Steps)
-                output.WriteLine($"{s.Model,-36} {s.Parameters,10:N0} {s.StandardMs,8:F0}ms {s.LinearizedFastMs,8:F0}ms {s.FastRatio,5:F2}x {s.LinearizedReferenceMs,8:F0}ms {s.ReferenceRatio,5:F2}x");
-            output.WriteLine($"NTK (class blocks), small CNN, N={f.NtkPoints}, C={f.NtkClasses}: {f.NtkSeconds:F1} s");
-            output.WriteLine($"peak working set: {f.PeakWorkingSetBytes / (1024.0 * 1024 * 1024):F2} GiB");
+            BenchTable.Write(output, result, options, dev.ToString());
             return 0;
         }));
         command.Subcommands.Add(Stage2Routes());

@@ -1,89 +1,97 @@
 using System.Diagnostics;
-using NtkRepro.Kernels;
-using NtkRepro.Linearization;
-using NtkRepro.Models;
+using NtkRepro.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NtkRepro.Benchmarks;
 
 /// <summary>
-/// Times a standard training step against linearized steps (both JVP routes) on the same
-/// model, batch and machine, and the NTK of the small CNN. Prints figures; asserts nothing.
+/// Times training steps (standard, linearized, centered; optionally the double-backward
+/// route), a PGD step through a centered model and the NTK, on the small CNN and a narrow
+/// ResNet-18, optionally against the PyTorch peer. Variants are interleaved: every round times
+/// each variant once, ours and the peer's back to back (who goes first alternates), so load from
+/// other processes spreads over all figures instead of skewing one. Prints figures; asserts nothing.
 /// </summary>
 public static class StepBenchmark
 {
-    public sealed record Options(int Batch = 128, int Steps = 5, int Warmup = 2, int NtkPoints = 500, bool IncludeResNet = true, int ResNetWidth = 16);
-
-    public sealed record StepFigures(string Model, long Parameters, double StandardMs, double LinearizedFastMs, double LinearizedReferenceMs)
+    public sealed record Options(int Batch = 128, int Rounds = 20, int Warmup = 2, int Width = 16, bool IncludeResNet = true,
+        int ResNetWidth = 16, int NtkPoints = 100, int NtkRounds = 10, bool Reference = false)
     {
-        public double FastRatio => LinearizedFastMs / StandardMs;
-        public double ReferenceRatio => LinearizedReferenceMs / StandardMs;
+        public void Validate()
+        {
+            if (Batch < 1 || Rounds < 1 || Warmup < 0 || Width < 1 || ResNetWidth < 1 || NtkPoints < 0 || NtkRounds < 1)
+                throw new ArgumentException($"bench options {this}: counts and widths must be positive (warm-up and NTK points may be 0)");
+        }
     }
 
-    public sealed record Figures(IReadOnlyList<StepFigures> Steps, double NtkSeconds, int NtkPoints, int NtkClasses, long PeakWorkingSetBytes, int Threads);
+    /// <summary>One variant's figures: ours, the peer's per layout, and ours/peer against the peer's faster layout.</summary>
+    public sealed record Row(string Model, string Variant, long Parameters, TimingSummary Ours,
+        IReadOnlyDictionary<string, TimingSummary> Peer, RatioSummary? Ratio);
 
-    public static Figures Run(Options options, Device device, Action<string> log)
+    public sealed record Result(string Machine, int Threads, PeerInfo? Peer, string? PeerSkipReason, IReadOnlyList<Row> Rows,
+        IReadOnlyList<string> Notes, long PeakWorkingSetBytes);
+
+    /// <param name="peer">The peer's options; null to time ours only.</param>
+    public static Result Run(Options options, Device device, PeerOptions? peer, Action<string> log)
     {
-        var specs = new List<ModelSpec> { new(ModelSpec.SmallCnn, 16, 10) };
-        if (options.IncludeResNet) specs.Add(new(ModelSpec.ResNet18, options.ResNetWidth, 10));
-        var steps = new List<StepFigures>();
-        foreach (var spec in specs)
+        options.Validate();
+        using var ours = OurCases.Build(options, device);
+        var notes = new List<string>();
+        var (process, skip) = peer is null ? (null, null) : PeerProcess.Start(peer);
+        using var _ = process;
+        if (process is not null)
         {
-            using var standard_ = new StandardClassifier(spec.Create(0)); // owns the model
-            var model = standard_.Model;
-            model.to(device);
-            // A trained-looking parent: a non-zero head, so every parameter has a gradient.
-            using (torch.no_grad())
-                foreach (var (name, p) in model.named_parameters())
-                    if (name.StartsWith("linear.")) p.normal_(0, 0.05);
-            double standard = TimeSteps(standard_, options, device);
-            model.eval();
-            log($"{spec}: standard step {standard:F1} ms");
-            double fast;
-            using (var child = new LinearizedClassifier(model, Dynamics.Linearized, JvpRoute.TangentPropagation))
-                fast = TimeSteps(child, options, device);
-            log($"{spec}: linearized step (tangent propagation) {fast:F1} ms");
-            double reference;
-            using (var child = new LinearizedClassifier(model, Dynamics.Linearized, JvpRoute.DoubleBackward))
-                reference = TimeSteps(child, options, device);
-            log($"{spec}: linearized step (double backward) {reference:F1} ms");
-            steps.Add(new StepFigures(spec.ToString(), model.ParameterCount(), standard, fast, reference));
+            foreach (var (model, count) in process.Info.Parameters)
+                if (ours.Cases.FirstOrDefault(c => c.Model == model) is { } c && c.Parameters != count)
+                    notes.Add($"the peer's {model} has {count:N0} parameters, ours {c.Parameters:N0}: not the same network");
+            if (process.Info.Threads != torch.get_num_threads())
+                notes.Add($"the peer runs {process.Info.Threads} threads, ours {torch.get_num_threads()}");
         }
+        var peerCases = ours.Cases.ToDictionary(c => c.Key,
+            c => process is null ? [] : PeerProcess.Layouts.Where(l => process.Has(PeerProcess.CaseName(c, l))).ToList());
 
-        using var cnn = new ModelSpec(ModelSpec.SmallCnn, 16, 10).Create(0);
-        cnn.to(device);
-        cnn.eval();
-        using var x = torch.rand(options.NtkPoints, 3, 32, 32, device: device);
+        foreach (var c in ours.Cases)
+        {
+            log($"warming up {c.Label} {c.Variant}");
+            for (int i = 0; i < options.Warmup; i++) c.Step();
+            foreach (var layout in peerCases[c.Key]) process!.Run(PeerProcess.CaseName(c, layout), options.Warmup);
+        }
+        var ourTimes = ours.Cases.ToDictionary(c => c.Key, _ => new List<double>());
+        var peerTimes = ours.Cases.ToDictionary(c => c.Key, c => peerCases[c.Key].ToDictionary(l => l, _ => new List<double>()));
+        int rounds = ours.Cases.Max(c => c.Rounds);
         var watch = Stopwatch.StartNew();
-        using (var k = EmpiricalNtk.ClassBlocks(cnn, x)) { }
-        double ntk = watch.Elapsed.TotalSeconds;
-        log($"NTK class blocks, small CNN, N={options.NtkPoints}, C=10: {ntk:F1} s");
-        return new Figures(steps, ntk, options.NtkPoints, 10, Process.GetCurrentProcess().PeakWorkingSet64, torch.get_num_threads());
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (var c in ours.Cases.Where(c => round < c.Rounds))
+            {
+                void Ours() => ourTimes[c.Key].Add(TimeMs(c.Step, device));
+                void Theirs()
+                {
+                    foreach (var layout in peerCases[c.Key])
+                        peerTimes[c.Key][layout].AddRange(process!.Run(PeerProcess.CaseName(c, layout), 1));
+                }
+                if (round % 2 == 0) { Ours(); Theirs(); }
+                else { Theirs(); Ours(); }
+            }
+            log($"round {round + 1}/{rounds} ({watch.Elapsed.TotalSeconds:F0} s)");
+        }
+
+        var rows = ours.Cases.Select(c =>
+        {
+            var peerSummary = peerTimes[c.Key].ToDictionary(kv => kv.Key, kv => TimingSummary.Of(kv.Value));
+            var fastest = peerSummary.OrderBy(kv => kv.Value.Median).Select(kv => kv.Key).FirstOrDefault();
+            var ratio = fastest is null ? null : RatioSummary.Of(ourTimes[c.Key], peerTimes[c.Key][fastest]);
+            return new Row(c.Label, c.Variant, c.Parameters, TimingSummary.Of(ourTimes[c.Key]), peerSummary, ratio);
+        }).ToList();
+        return new Result(MachineDescription.Describe(), torch.get_num_threads(), process?.Info, skip, rows, notes,
+            Process.GetCurrentProcess().PeakWorkingSet64);
     }
 
-    private static double TimeSteps(Classifier classifier, Options options, Device device)
+    private static double TimeMs(Action step, Device device)
     {
-        classifier.SetTraining(true);
-        var optimizer = torch.optim.SGD(classifier.Trainable, 0.01, momentum: 0.9);
-        torch.manual_seed(1);
-        using var x = torch.rand(options.Batch, 3, 32, 32, device: device);
-        using var y = torch.randint(0, 10, [options.Batch], device: device);
-        var times = new List<double>();
-        for (int i = 0; i < options.Warmup + options.Steps; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            using (var scope = torch.NewDisposeScope())
-            {
-                optimizer.zero_grad();
-                var loss = nn.functional.cross_entropy(classifier.forward(x), y);
-                loss.backward();
-                optimizer.step();
-                if (device.type == DeviceType.CUDA) torch.cuda.synchronize();
-            }
-            if (i >= options.Warmup) times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return times[times.Count / 2];
+        var watch = Stopwatch.StartNew();
+        step();
+        if (device.type == DeviceType.CUDA) torch.cuda.synchronize();
+        return watch.Elapsed.TotalMilliseconds;
     }
 }

@@ -4,7 +4,6 @@ using NtkRepro.Linearization;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace NtkRepro.Training;
 
@@ -68,16 +67,9 @@ public static class EpochLoop
 
     private static (double Loss, long Correct) Step(Classifier model, MomentumSgd optimizer, Tensor x, Tensor y, EpochPlan plan, int batch)
     {
-        model.SetTraining(true);
-        optimizer.ZeroGrad();
-        var logits = model.forward(x);
-        var loss = F.cross_entropy(logits, y);
-        double value = loss.item<float>();
-        if (!double.IsFinite(value))
-            throw new TrainingDivergedException($"loss is {value} at epoch {plan.Epoch + 1}, batch {batch + 1} of {plan.Task}");
-        loss.backward();
-        optimizer.Step();
-        long correct = logits.argmax(1).eq(y).sum().item<long>();
-        return (value, correct);
+        var result = TrainingStep.Run(model, optimizer, x, y);
+        if (result.Diverged)
+            throw new TrainingDivergedException($"loss is {result.Loss} at epoch {plan.Epoch + 1}, batch {batch + 1} of {plan.Task}");
+        return (result.Loss, result.Correct);
     }
 }
