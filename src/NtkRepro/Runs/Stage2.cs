@@ -47,7 +47,7 @@ public static class Stage2
     public static Stage2Config WithResolvedRoute(Stage2Config config, Classifier child, int trainCount)
     {
         long bytes = child is LinearizedClassifier linear ? JacobianFeatures.BytesFor(linear.Parent, trainCount) : 0;
-        return config with { TrainingRoute = TrainingRoutes.Resolve(config.TrainingRoute, config.Dynamics, config.Adversarial, bytes) };
+        return config with { TrainingRoute = TrainingRoutes.Resolve(config.TrainingRoute, config.Dynamics, config.Adversarial, bytes, config.Epochs) };
     }
 
     /// <summary>The child at θ = θt around the parent checkpoint; <paramref name="runPath"/> is the child's folder.</summary>

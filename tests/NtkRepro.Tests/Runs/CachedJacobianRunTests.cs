@@ -133,17 +133,20 @@ public class CachedJacobianRunTests
     }
 
     [Fact]
-    public void AutoCachesBenignLinearChildrenAndKeepsTheForwardPassForTheOthers()
+    public void AutoCachesLongBenignLinearChildrenAndKeepsTheForwardPassForTheOthers()
     {
+        const int Long = TrainingRoutes.MinCachedJacobianEpochs;
         string RouteIn(string dir) => Json.Read<System.Text.Json.JsonElement>(Path.Combine(dir, "config.json"))
             .GetProperty("config").GetProperty("trainingRoute").GetString()!;
-        var benign = Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: 1));
+        var benign = Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: Long));
+        var shortBenign = Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: 1));
         var standard = Train(Child(Dynamics.Standard, TrainingRoute.Auto, epochs: 1));
         var adversarial = Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: 1) with { Adversarial = true, TrainAttack = new NtkRepro.Attacks.PgdConfig(4.0 / 255, 2, 2.0 / 255) });
         Assert.Equal("cached-jacobian", RouteIn(benign.Dir));
+        Assert.Equal("forward-pass", RouteIn(shortBenign.Dir));
         Assert.Equal("forward-pass", RouteIn(standard.Dir));
         Assert.Equal("forward-pass", RouteIn(adversarial.Dir));
         // The same auto configuration reopens its folder (the resolved route is written, not "auto").
-        Assert.Equal(benign.Summary.Finished, Stage2.Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: 1), benign.Dir, Data.Train, torch.CPU, NullProgress.Instance).Finished);
+        Assert.Equal(benign.Summary.Finished, Stage2.Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: Long), benign.Dir, Data.Train, torch.CPU, NullProgress.Instance).Finished);
     }
 }
