@@ -1,3 +1,4 @@
+using NtkRepro.Util;
 using System.CommandLine;
 using NtkRepro.Cli.Terminal;
 using NtkRepro.Data;
@@ -41,7 +42,7 @@ public static class EvalCommand
                 {
                     var (r, path) = EvaluationJob.Run(runPath, parse.GetValue(epoch), config, test, dev, progress);
                     var robust = r.RobustAccuracyIfValid is { } valid ? $"{valid:P2}" : $"INVALID ({r.RobustAccuracyInvalidReason})";
-                    progress.Log($"{r.Dynamics}: clean {r.CleanAccuracy:P2}, robust {robust} under {r.Attack} on {r.Count} images" +
+                    progress.Log($"{Json.EnumName(r.Dynamics)}: clean {r.CleanAccuracy:P2}, robust {robust} under {r.Attack} on {r.Count} images" +
                                  (r.FirstOrderRatio is { } q ? $", ‖Δf‖²/‖f0‖² = {q:G4}" : r.MeanF0Squared == 0 ? ", ‖Δf‖²/‖f0‖² undefined (f0 = 0)" : ""));
                     progress.Log($"attack sanity: {(r.Sanity.Ok ? "ok" : "FAILED")} (max |δ| {r.Sanity.MaxPerturbation * 255:F3}/255, {r.Sanity.PredictionsChanged} predictions changed)" +
                                  (r.Sanity.SuspectedGradientMasking ? MaskingWarning(r.Sanity) : ""));

@@ -54,7 +54,7 @@ public sealed class InvalidRobustAccuracyException(string message) : InvalidOper
 /// before the validity fields read back unchanged), next to "robustAccuracyValid" and
 /// "robustAccuracyInvalidReason".
 /// </summary>
-public sealed record EvalResult(string Dynamics, int Count, double CleanAccuracy,
+public sealed record EvalResult(Dynamics Dynamics, int Count, double CleanAccuracy,
     [property: JsonPropertyName("robustAccuracy")] double UncheckedRobustAccuracy, string Attack,
     double? FirstOrderRatio, double? MeanDeltaSquared, double? MeanF0Squared, AttackSanity Sanity, double Seconds,
     string? CleanCorrect = null, [property: JsonPropertyName("robustCorrect")] string? UncheckedRobustCorrect = null)
@@ -145,7 +145,7 @@ public static class Evaluator
             robustAcc <= cleanAcc, changed, meanGrad, SuspectedGradientMasking: blind || unmoved, (double)zeroGradient / n,
             diagnostics.NonFiniteGradientSteps);
         bool linear = model is LinearizedClassifier;
-        return new EvalResult(model.Dynamics.ToString().ToLowerInvariant(), n, cleanAcc, robustAcc, config.Attack.ToString(),
+        return new EvalResult(model.Dynamics, n, cleanAcc, robustAcc, config.Attack.ToString(),
             linear ? KernelMetrics.RelativeFirstOrder(deltaSq / n, f0Sq / n) : null,
             linear ? deltaSq / n : null, linear ? f0Sq / n : null, sanity, watch.Elapsed.TotalSeconds, cleanBits.ToString(), robustBits.ToString());
     }

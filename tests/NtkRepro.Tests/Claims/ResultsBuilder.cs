@@ -44,7 +44,7 @@ public sealed class ResultsBuilder
     }
 
     public static EvalResult Eval(double clean, double robust, int replicate, int salt, double? ratio = null) =>
-        new("x", Images, clean, robust, "PGD", ratio, null, null, new AttackSanity(0.01, true, true, true, true, 5, 0.1, false), 1,
+        new(Dynamics.Standard, Images, clean, robust, "PGD", ratio, null, null, new AttackSanity(0.01, true, true, true, true, 5, 0.1, false), 1,
             Bits(clean, replicate, salt), Bits(robust, replicate, salt + 1));
 
     public ReproductionResults Build()

@@ -14,6 +14,16 @@ namespace NtkRepro.Tests.Training;
 public class EvaluatorTests
 {
     [Fact]
+    public void DynamicsIsATypeInCodeAndTheSameLowercaseWordInTheJson()
+    {
+        var result = new EvalResult(Dynamics.Centered, 2, 0.5, 0.5, "PGD", null, null, null,
+            new AttackSanity(0.01, true, true, true, true, 1, 0.1, false), 1);
+        var json = Json.Serialize(result);
+        Assert.Contains("\"dynamics\": \"centered\"", json);
+        Assert.Equal(Dynamics.Centered, Json.Deserialize<EvalResult>(json, "test").Dynamics);
+    }
+
+    [Fact]
     public void RecordsSanityAndRobustNeverAboveClean()
     {
         var (train, test) = SyntheticCifar.Create(10, 5, seed: 2);
