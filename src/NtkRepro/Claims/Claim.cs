@@ -63,13 +63,17 @@ public static class Tests
         return new(name, e, unit, $"|·| > {Format.Value(margin, unit)}", OneSided.OutsideBand(e, margin), interval, e.HasUncertainty ? $"values outside that interval excluded" : null);
     }
 
-    /// <summary>A permutation test's result as a test: supported when p ≤ 0.05; it cannot contradict.</summary>
+    /// <summary>
+    /// A permutation test's result as a test: supported when p ≤ 0.05; it cannot contradict. The
+    /// estimate carries the statistic's jackknife spread, so a rerun can compare the statistic with
+    /// its measured noise; the decision reads only p.
+    /// </summary>
     public static TestResult Permutation(string name, DistancePermutationTest.Result r, IReadOnlyList<double> between)
     {
         var decision = r.PValue <= 1 - Level ? Decision.Supported : Decision.Undecided;
         string interval = $"between {Format.Number(r.Between)} vs within {Format.Number(r.Within)}, one-sided p = {Format.Number(r.PValue)} " +
                           $"(smallest attainable {Format.Number(r.SmallestAttainableP)}, {r.Labellings} relabellings)";
-        return new(name, new Estimate(r.Statistic, double.NaN, 0, between), "", "p ≤ 0.05", decision, interval,
+        return new(name, new Estimate(r.Statistic, r.JackknifeStandardError, r.JackknifeDegreesOfFreedom, between), "", "p ≤ 0.05", decision, interval,
             decision == Decision.Undecided && r.SmallestAttainableP > 1 - Level ? "too few replicates for this test to reach p ≤ 0.05" : null);
     }
 }
