@@ -55,6 +55,36 @@ public class ApgdCeTests
     }
 
     [Fact]
+    public void HalvingTheStepFindsALossPeakInsideTheBall()
+    {
+        // The loss peaks at c, 0.6ε from x in every coordinate: a step of 2ε overshoots it, so only the
+        // per-image step halving (with restarts from the best point) can bring the iterates close to it.
+        torch.manual_seed(5);
+        var x = 0.3 + 0.4 * torch.rand(4, 3, 32, 32, dtype: float64);
+        var c = x + 0.6 * Eps * (torch.rand(4, 3, 32, 32, dtype: float64).gt(0.5).to(float64) * 2 - 1);
+        using var model = new PeakedClassifier(c);
+        var y = torch.zeros(4, dtype: ScalarType.Int64);
+        var adv = ApgdCe.Attack(model, x, y, new ApgdConfig(Eps, 100), seed: 2);
+        double distance = (adv - c).abs().max().ToDouble();
+        Assert.True(distance < Eps / 10, $"APGD ends {distance * 255:G3}/255 from the loss peak (ε = 4/255)");
+    }
+
+    /// <summary>Two logits, z₀ = 0 and z₁ = −1000·mean((x − c)²): for y = 0 the cross-entropy is largest at x = c.</summary>
+    private sealed class PeakedClassifier(Tensor c) : Classifier("Peaked")
+    {
+        public override Dynamics Dynamics => Dynamics.Standard;
+        public override IReadOnlyList<TorchSharp.Modules.Parameter> Trainable => [];
+        public override nn.Module CheckpointModule => this;
+        public override void SetTraining(bool training) { }
+        public override bool IsTraining => false;
+        public override Tensor forward(Tensor x)
+        {
+            var z1 = -1000 * (x - c).pow(2).flatten(1).mean([1]);
+            return torch.stack([torch.zeros_like(z1), z1], 1);
+        }
+    }
+
+    [Fact]
     public void PointsStayInTheBallAndTheUnitBox()
     {
         using var model = new StandardClassifier(new ModelSpec(ModelSpec.SmallCnn, 4, 10).Create(0));
