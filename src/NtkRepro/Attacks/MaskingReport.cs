@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+
+namespace NtkRepro.Attacks;
+
+/// <summary>One attack's accuracy on the suite's images, with its robust-correct bits ('1'/'0' per image, in test order).</summary>
+public sealed record AttackAccuracy(string Attack, double Accuracy, string Correct);
+
+/// <summary>Accuracy under the sweep's attack at one radius, with its robust-correct bits.</summary>
+public sealed record SweepPoint(double Epsilon, double Accuracy, string Correct);
+
+/// <summary>
+/// What <see cref="AttackSuite.Run"/> found for one classifier: the accuracy under each attack
+/// and under their per-image worst case, the ε sweep, the transfer attack, the fraction of images
+/// whose input gradient is exactly zero, and the checks that failed (<see cref="MaskingChecks"/>).
+/// A failed check means the white-box figures may overstate robustness (gradient masking or a
+/// weak attack); it does not make them larger than the truth, which they bound from above.
+/// Bit strings are '1' for robust-correct, as in EvalResult's, over the first <see cref="Count"/>
+/// test images (<see cref="Subset"/> says which).
+/// </summary>
+/// <param name="Subset">Which images were attacked, in words.</param>
+/// <param name="Tolerance">Images each paired check allowed (<see cref="MaskingChecks.Tolerance"/>).</param>
+/// <param name="SweepInversions">Images robust at a sweep radius after being broken at a smaller one.</param>
+/// <param name="TransferOnlyBreaks">Images robust to the white-box worst case but broken by the transfer attack; null without a source.</param>
+/// <param name="NonFiniteGradientSteps">Attack steps on the target (and clean-gradient passes) whose input gradient had a NaN or infinity.</param>
+/// <param name="SanityFailures">Attack points outside their ball or [0,1], or NaN; included in <see cref="FailedChecks"/>.</param>
+public sealed record MaskingReport(
+    string Subset, int Count, double Epsilon, double CleanAccuracy, string CleanCorrect,
+    IReadOnlyList<AttackAccuracy> Attacks, double WorstCaseAccuracy, string WorstCaseCorrect,
+    string SweepAttack, IReadOnlyList<SweepPoint> Sweep, int SweepInversions, double MaxAccuracyAtLargestRadius,
+    string? TransferAttack, double? TransferAccuracy, string? TransferCorrect, int? TransferOnlyBreaks,
+    double ZeroGradientFraction, long NonFiniteGradientSteps, int Tolerance,
+    IReadOnlyList<string> SanityFailures, IReadOnlyList<string> FailedChecks, double Seconds)
+{
+    /// <summary>True when no check failed.</summary>
+    public bool Ok => FailedChecks.Count == 0;
+
+    /// <summary>Attack name → accuracy, the suite's table (the worst case under "worst case").</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, double> AccuracyByAttack =>
+        Attacks.Select(a => KeyValuePair.Create(a.Attack, a.Accuracy)).Append(KeyValuePair.Create(WorstCaseName, WorstCaseAccuracy)).ToDictionary();
+
+    public const string WorstCaseName = "worst case";
+}
