@@ -17,6 +17,11 @@ namespace NtkRepro.Attacks;
 /// parent of a linearized child, or the unmasked version of a model) evaluated on the target,
 /// which must not break images the white-box attacks could not. The decision rules are in
 /// <see cref="MaskingChecks"/>. Everything runs on the device of the test images.
+/// The subset is the first k images in test order (comparable across the figures of one test set);
+/// on a class-sorted set, such as the synthetic one, that is not a class-balanced sample. The
+/// transfer attack is a check, not part of the worst case. Cost: per image about
+/// PgdRestarts·PgdSteps + ApgdRestarts·ApgdIterations + |radii|·SweepSteps (+ PgdSteps on the
+/// source) gradient passes: 170 with the defaults.
 /// </summary>
 public static class AttackSuite
 {
