@@ -30,6 +30,10 @@ public sealed record Claim(
             var tests = Tests(new ClaimData(results, variant));
             return Make(VerdictText.From(tests.Select(t => t.Decision)), string.Join("; ", tests.Select(Describe)), tests);
         }
+        catch (SuspectedMaskingException e)
+        {
+            return Make(Verdict.Inconclusive, "a robust figure it needs may be masked: " + e.Message);
+        }
         catch (MissingResultException e)
         {
             var waiting = results.Progress.Complete ? "" : $" (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)";

@@ -10,6 +10,9 @@ namespace NtkRepro.Claims;
 /// <summary>A figure a claim needs that the results do not hold (its step has not run, or was not part of the preset).</summary>
 public sealed class MissingResultException(string message) : Exception(message);
 
+/// <summary>A robust figure a claim needs failed its gradient-masking checks: the claim is inconclusive, with the reason.</summary>
+public sealed class SuspectedMaskingException(string message) : Exception(message);
+
 /// <summary>
 /// Read access to one variant's results for the claim checks, replicate by replicate: kernel
 /// series and velocities over given intervals, kernel distances across runs, and accuracies as
@@ -81,9 +84,10 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
         return list.Count > 0 ? list : throw new MissingResultException($"no evaluation of the {Schedule.Name(schedule)} run at epoch {epoch} yet");
     }
 
-    /// <summary>Accuracy over replicates and test images.</summary>
-    public static Estimate Accuracy(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust) =>
-        Matrix(evals, robust).Estimate();
+    /// <summary>Accuracy over replicates and test images; a robust one is the worst case over the evaluation's attack and the masking suite.</summary>
+    /// <param name="requireMaskingChecks">A claim's figure must have passed the masking checks (else <see cref="SuspectedMaskingException"/>); a figure recorded for the baseline need not.</param>
+    public static Estimate Accuracy(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust, bool requireMaskingChecks = true) =>
+        Matrix(evals, robust, requireMaskingChecks).Estimate();
 
     /// <summary>Accuracy of a minus accuracy of b, replicate paired with replicate (those both have), image with image.</summary>
     public static Estimate AccuracyDifference(IReadOnlyList<(int Replicate, EvalResult Eval)> a, IReadOnlyList<(int Replicate, EvalResult Eval)> b,
@@ -91,17 +95,21 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     {
         var common = a.Select(x => x.Replicate).Intersect(b.Select(x => x.Replicate)).Order().ToList();
         if (common.Count == 0) throw new MissingResultException("no replicate has both figures yet");
-        return Matrix(a.Where(x => common.Contains(x.Replicate)).ToList(), robustA)
-            .Minus(Matrix(b.Where(x => common.Contains(x.Replicate)).ToList(), robustB)).Estimate();
+        return Matrix(a.Where(x => common.Contains(x.Replicate)).ToList(), robustA, true)
+            .Minus(Matrix(b.Where(x => common.Contains(x.Replicate)).ToList(), robustB, true)).Estimate();
     }
 
-    private static CorrectnessMatrix Matrix(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust) =>
-        CorrectnessMatrix.FromBits(evals.Select(e => Bits(e, robust)
+    private static CorrectnessMatrix Matrix(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust, bool requireMaskingChecks) =>
+        CorrectnessMatrix.FromBits(evals.Select(e => Bits(e, robust, requireMaskingChecks)
             ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step")).ToList());
 
-    /// <summary>A robust figure whose attack failed its sanity checks is not a figure: the claims that need it are not run.</summary>
-    private static string? Bits((int Replicate, EvalResult Eval) e, bool robust) =>
+    /// <summary>
+    /// A robust figure whose attack failed its sanity checks is not a figure: the claims that need it
+    /// are not run. One whose masking checks failed is a figure, but one a claim cannot rest on.
+    /// </summary>
+    private static string? Bits((int Replicate, EvalResult Eval) e, bool robust, bool requireMaskingChecks) =>
         !robust ? e.Eval.CleanCorrect
-        : e.Eval.RobustAccuracyValid ? e.Eval.RobustCorrect
-        : throw new MissingResultException($"replicate {e.Replicate}: {e.Eval.RobustAccuracyInvalidReason}");
+        : !e.Eval.RobustAccuracyValid ? throw new MissingResultException($"replicate {e.Replicate}: {e.Eval.RobustAccuracyInvalidReason}")
+        : requireMaskingChecks && e.Eval.MaskingSuspicion is { } why ? throw new SuspectedMaskingException($"replicate {e.Replicate}: {why}")
+        : e.Eval.WorstCaseRobustCorrect;
 }

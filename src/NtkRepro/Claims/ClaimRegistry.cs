@@ -232,8 +232,25 @@ public static class ClaimRegistry
             NotBuilt: "the eigenvector visualisation of PROTOCOL §5 is not built yet"),
 
         new("C17", "§9, appendix", "The results hold at ε = 8/255", "—",
-            "each claim's verdict at ε = 8/255 against its verdict at 4/255", "the same verdicts", NotAt(), null,
-            NotBuilt: "no preset of this scale runs ε = 8/255 yet"),
+            "every claim reproduced at 4/255, judged again on the 8/255 variant of the same dataset (its own tests and figures there)",
+            "every one reproduced at 8/255 too (contradicted if one is contradicted there; inconclusive if one is within noise there); claims not run at 8/255 are left out and named",
+            NotAt(),
+            d =>
+            {
+                var v = d.Variant.Variant;
+                if (v.Epsilon255 != 4) throw new MissingResultException("C17 is judged on the ε = 4/255 variant, against this one");
+                var at8 = d.Results.Variants.FirstOrDefault(x => x.Variant == v with { Epsilon255 = 8 })
+                          ?? throw new MissingResultException("this preset runs no ε = 8/255 variant");
+                var reproduced = All!.Where(c => c.Id != "C17").Select(c => (Claim: c, At4: c.Evaluate(d.Results, d.Variant)))
+                    .Where(x => x.At4.Verdict == Verdict.Reproduced).ToList();
+                if (reproduced.Count == 0) throw new MissingResultException("no claim is reproduced at 4/255, so there is nothing to hold at 8/255");
+                var judged = reproduced.Select(x => x.Claim.Evaluate(d.Results, at8))
+                    .Where(x => x.Verdict is Verdict.Reproduced or Verdict.Contradicted or Verdict.Inconclusive).ToList();
+                if (judged.Count == 0) throw new MissingResultException($"none of {string.Join(", ", reproduced.Select(x => x.Claim.Id))} (reproduced at 4/255) has run at 8/255");
+                return judged.SelectMany(c => c.Tests.Select(t => new TestResult($"{c.Id} at 8/255: {t.Name}", t.Estimate, t.Unit, $"{c.Id} reproduced at 8/255",
+                    c.Verdict switch { Verdict.Reproduced => Decision.Supported, Verdict.Contradicted => Decision.Contradicted, _ => Decision.Undecided },
+                    $"{c.Id} {VerdictText.Of(c.Verdict)} at 8/255 ({t.Interval})", t.Excluded))).ToList();
+            }),
 
         new("C18", "§1, §3", "Like benign training, AT yields a distinct kernel that converges within the first few epochs", "qualitative",
             "per AT replicate: mean S between its final kernel and every benign final kernel, minus S between its kernel at 20% of training and its own final kernel",

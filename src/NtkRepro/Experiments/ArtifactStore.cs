@@ -31,6 +31,7 @@ public sealed class ArtifactStore
         KernelsWork k => File.Exists(KernelJob.MetricsPath(PathOf(step), k.Subset))
                          && k.Epochs.All(e => File.Exists(KernelJob.KernelPath(PathOf(step), k.Subset, e))),
         EvaluateWork e => File.Exists(EvaluationPath(plan, step, e)),
+        MaskingWork m => File.Exists(MaskingPath(plan, step, m)),
         _ => false,
     };
 
@@ -39,6 +40,13 @@ public sealed class ArtifactStore
     {
         double epoch = e.Epoch ?? ((Stage2Work)plan.Step(e.Target).Work).Config.Epochs;
         return EvaluationJob.ResultPath(PathOf(step), epoch, e.Config, TestCount(plan.Preset, e.Variant!));
+    }
+
+    /// <summary>Where a masking step writes its result.</summary>
+    public string MaskingPath(Plan plan, PlanStep step, MaskingWork m)
+    {
+        double epoch = m.Epoch ?? ((Stage2Work)plan.Step(m.Target).Work).Config.Epochs;
+        return MaskingJob.ResultPath(PathOf(step), epoch, m.Config, m.Seed, m.Source is null ? null : System.IO.Path.GetFileName(PathOf(plan.Step(m.Source))), m.SourceEpoch);
     }
 
     public static int TestCount(Preset p, Variant v) => p.TestCount ?? (v.Dataset == DatasetLoader.Synthetic ? 1000 : 10000);

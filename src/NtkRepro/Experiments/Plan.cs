@@ -1,3 +1,4 @@
+using NtkRepro.Attacks;
 using NtkRepro.Linearization;
 using NtkRepro.Runs;
 using NtkRepro.Training;
@@ -16,6 +17,14 @@ public sealed record KernelsWork(Variant V, int R, ScheduleKind Schedule, Kernel
 public sealed record EvaluateWork(Variant V, int R, string Target, EvalConfig Config, double? Epoch) : StepWork(V, R);
 
 public sealed record Stage2Work(Variant V, int R, ScheduleKind Parent, double SpawnEpoch, Dynamics Dynamics, bool Adversarial, Stage2Config Config) : StepWork(V, R);
+
+/// <summary>
+/// The gradient-masking suite on a run whose robust accuracy a claim uses: <paramref name="Target"/>
+/// is the run step (a stage-1 checkpoint at <paramref name="Epoch"/>, or a child: null), and
+/// <paramref name="Source"/> the stage-1 run whose checkpoint at <paramref name="SourceEpoch"/> crafts the
+/// transfer attack (a child's parent; null: none).
+/// </summary>
+public sealed record MaskingWork(Variant V, int R, string Target, double? Epoch, string? Source, double? SourceEpoch, MaskingConfig Config, long Seed) : StepWork(V, R);
 
 /// <summary>Collects whatever the store holds into results and the report; runs on a partial store too.</summary>
 public sealed record ReportWork() : StepWork(null, -1);

@@ -20,7 +20,7 @@ public static class Planner
     {
         var steps = new List<PlanStep>();
         foreach (var v in preset.Variants)
-            for (int r = 0; r < preset.Replicates; r++)
+            for (int r = 0; r < preset.ReplicatesOf(v); r++)
                 AddReplicate(preset, v, r, steps);
         steps.Add(new PlanStep(Plan.ReportKey, ".", steps.Select(s => s.Key).ToList(), new ReportWork(), 0,
             "collect the results and write the claim-by-claim report"));
@@ -35,7 +35,7 @@ public static class Planner
         int classes = p.ModelFor(v).Classes;
         var eval = p.Eval(v, r);
         var runs = new Dictionary<ScheduleKind, PlanStep>();
-        foreach (var kind in p.Schedules)
+        foreach (var kind in p.SchedulesOf(v))
         {
             var config = p.Stage1(v, kind, r);
             string name = Schedule.Name(kind);
@@ -48,22 +48,56 @@ public static class Planner
                 p.KernelEpochs.Count * subset.PerClass * (subset.Classes ?? classes) * (1.0 + classes), $"kernels of the {name} run at {p.KernelEpochs.Count} checkpoints, {v}, replicate {r}"));
         }
         // Evaluations of stage-1 checkpoints: every run's final epoch, and the parents at each spawn epoch.
-        var evaluated = p.Schedules.Select(k => (k, (double)p.Stage1Epochs))
-            .Concat(p.SpawnParents.SelectMany(k => p.SpawnEpochs.Select(t => (k, t))))
+        var evaluated = p.SchedulesOf(v).Select(k => (k, (double)p.Stage1Epochs))
+            .Concat(p.SpawnParents.SelectMany(k => p.SpawnEpochsOf(v).Select(t => (k, t))))
             .Distinct();
         foreach (var (kind, epoch) in evaluated)
             steps.Add(new PlanStep($"{prefix}/eval/stage1/{Schedule.Name(kind)}@{E(epoch)}", runs[kind].Folder, [runs[kind].Key],
                 new EvaluateWork(v, r, runs[kind].Key, eval, epoch), EvalPasses(eval.Attack.Steps, testImages, linear: false),
                 $"evaluate the {Schedule.Name(kind)} run at epoch {E(epoch)}, {v}, replicate {r}"));
+        var children = new Dictionary<(ScheduleKind, double, Dynamics, bool), PlanStep>();
         foreach (var parent in p.SpawnParents)
-            foreach (var spawn in p.SpawnEpochs)
+            foreach (var spawn in p.SpawnEpochsOf(v))
                 foreach (var dynamics in p.ChildDynamics)
-                    AddChild(p, v, r, runs[parent], parent, spawn, dynamics, adversarial: false, p.Stage2Epochs, trainImages, testImages, eval, steps);
-        if (p.FixedKernel is { } fk)
-            AddChild(p, v, r, runs[fk.Parent], fk.Parent, fk.SpawnEpoch, fk.Dynamics, adversarial: true, fk.Epochs, trainImages, testImages, eval, steps);
+                    children[(parent, spawn, dynamics, false)] =
+                        AddChild(p, v, r, runs[parent], parent, spawn, dynamics, adversarial: false, p.Stage2Epochs, trainImages, testImages, eval, steps);
+        if (p.FixedKernelOf(v) is { } fk)
+            children[(fk.Parent, fk.SpawnEpoch, fk.Dynamics, true)] =
+                AddChild(p, v, r, runs[fk.Parent], fk.Parent, fk.SpawnEpoch, fk.Dynamics, adversarial: true, fk.Epochs, trainImages, testImages, eval, steps);
+        if (p.MaskingFor(v) is { } masking)
+            AddMasking(p, v, r, runs, children, masking, testImages, steps);
     }
 
-    private static void AddChild(Preset p, Variant v, int r, PlanStep parentRun, ScheduleKind parent, double spawn, Dynamics dynamics, bool adversarial,
+    /// <summary>
+    /// The masking suite on every robust figure a claim reads (C3, C11–C13, C15): the children at
+    /// the latest spawn epoch, the benign parent's centered children at the other spawn epochs, the
+    /// AT run at the latest spawn epoch and at the end, and the section-7 run. A child's transfer
+    /// attack is crafted on its parent at the spawn epoch.
+    /// </summary>
+    private static void AddMasking(Preset p, Variant v, int r, IReadOnlyDictionary<ScheduleKind, PlanStep> runs,
+        IReadOnlyDictionary<(ScheduleKind Parent, double Spawn, Dynamics Dynamics, bool Adversarial), PlanStep> children, Attacks.MaskingConfig config, int testImages, List<PlanStep> steps)
+    {
+        string prefix = $"{v.Name}/r{r}";
+        long seed = 1000 + r;
+        int images = Math.Min(config.Subset ?? testImages, testImages);
+        double passes = images * (config.PgdRestarts * config.PgdSteps + config.ApgdIterations * config.ApgdRestarts + config.Radii.Count * config.SweepSteps + config.PgdSteps + 4.0);
+        double latest = p.SpawnEpochsOf(v).Max();
+        foreach (var ((parent, spawn, dynamics, adversarial), child) in children)
+        {
+            if (!adversarial && spawn != latest && !(parent == ScheduleKind.Benign && dynamics == Dynamics.Centered)) continue;
+            var source = runs[parent];
+            steps.Add(new PlanStep($"{prefix}/masking/stage2/{child.Key.Split('/')[^1]}", child.Folder, [child.Key, source.Key],
+                new MaskingWork(v, r, child.Key, null, source.Key, spawn, config, seed), passes * (dynamics == Dynamics.Standard ? 1 : 2),
+                $"masking suite on {child.Key.Split('/')[^1]} (transfer from its parent at epoch {E(spawn)}), {v}, replicate {r}"));
+        }
+        if (runs.TryGetValue(ScheduleKind.Adversarial, out var at))
+            foreach (var epoch in new[] { latest, (double)p.Stage1Epochs }.Distinct())
+                steps.Add(new PlanStep($"{prefix}/masking/stage1/{Schedule.Name(ScheduleKind.Adversarial)}@{E(epoch)}", at.Folder, [at.Key],
+                    new MaskingWork(v, r, at.Key, epoch, null, null, config, seed), passes,
+                    $"masking suite on the AT run at epoch {E(epoch)}, {v}, replicate {r}"));
+    }
+
+    private static PlanStep AddChild(Preset p, Variant v, int r, PlanStep parentRun, ScheduleKind parent, double spawn, Dynamics dynamics, bool adversarial,
         int epochs, int trainImages, int testImages, EvalConfig eval, List<PlanStep> steps)
     {
         string prefix = $"{v.Name}/r{r}";
@@ -78,6 +112,7 @@ public static class Planner
         bool linear = dynamics != Dynamics.Standard;
         steps.Add(new PlanStep($"{prefix}/eval/stage2/{name}", child.Folder, [child.Key], new EvaluateWork(v, r, child.Key, eval, null),
             EvalPasses(eval.Attack.Steps, testImages, linear), $"evaluate {name}, {v}, replicate {r}"));
+        return child;
     }
 
     private static int TrainImages(Preset p, Variant v) =>

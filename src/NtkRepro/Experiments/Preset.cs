@@ -20,6 +20,18 @@ public sealed record AttackSpec(int Steps, double StepDivisor)
 public sealed record FixedKernelSpec(ScheduleKind Parent, double SpawnEpoch, Dynamics Dynamics, int Epochs);
 
 /// <summary>
+/// A further attack radius run at a reduced scope, where the budget does not allow the whole
+/// protocol twice: fewer replicates, some schedules, some spawn epochs, with or without section 7.
+/// Everything else (epochs, attacks as fractions of ε, kernels) is the preset's.
+/// </summary>
+public sealed record ReducedRadius(double Epsilon255, int Replicates, IReadOnlyList<ScheduleKind> Schedules, IReadOnlyList<double> SpawnEpochs, bool FixedKernel)
+{
+    public override string ToString() =>
+        $"ε = {Epsilon255.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}/255 at reduced scope: {Replicates} replicates, schedules {string.Join(", ", Schedules.Select(Schedule.Name))}, " +
+        $"spawn epochs {string.Join(", ", SpawnEpochs.Select(e => e.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)))}, section 7 {(FixedKernel ? "run" : "not run")}";
+}
+
+/// <summary>
 /// One scale of the reproduction: every choice the plan needs. How it departs from the paper is
 /// derived by comparing it with <see cref="Presets.Paper"/> (<see cref="PresetDeviations"/>).
 /// </summary>
@@ -33,6 +45,8 @@ public sealed record Preset
     /// <summary>Datasets (cifar10, cifar100, synthetic) and attack radii (in 1/255): the variants are their product.</summary>
     public required IReadOnlyList<string> Datasets { get; init; }
     public required IReadOnlyList<double> Epsilons255 { get; init; }
+    /// <summary>Further radii at a reduced scope (variants of every dataset, after the full ones).</summary>
+    public IReadOnlyList<ReducedRadius> ReducedRadii { get; init; } = [];
     /// <summary>The first m training images of each class (null: all), the first n test images (null: all).</summary>
     public int? TrainPerClass { get; init; }
     public int? TestCount { get; init; }
@@ -56,6 +70,8 @@ public sealed record Preset
     public required FixedKernelSpec? FixedKernel { get; init; }
     public required AttackSpec EvalAttack { get; init; }
     public int EvalBatchSize { get; init; } = 250;
+    /// <summary>The gradient-masking suite run on every robust figure a claim uses (its ε is the variant's); null: not run.</summary>
+    public MaskingConfig? Masking { get; init; }
     /// <summary>Image passes (one forward and backward pass of one image) per second on the machine the preset is meant for: turns step costs into hours.</summary>
     public required double ImagePassesPerSecond { get; init; }
     public bool NeedsGpu { get; init; }
@@ -64,7 +80,18 @@ public sealed record Preset
 
     public IReadOnlyList<ScheduleKind> Schedules => [ScheduleKind.Benign, ScheduleKind.Adversarial, ScheduleKind.Switch];
 
-    public IEnumerable<Variant> Variants => Datasets.SelectMany(d => Epsilons255.Select(e => new Variant(d, e)));
+    public IEnumerable<Variant> Variants => Datasets.SelectMany(d => Epsilons255.Concat(ReducedRadii.Select(r => r.Epsilon255)).Select(e => new Variant(d, e)));
+
+    /// <summary>The reduced scope of a variant's radius, or null when the variant runs the whole protocol.</summary>
+    public ReducedRadius? ReducedScopeOf(Variant v) => Epsilons255.Contains(v.Epsilon255) ? null : ReducedRadii.FirstOrDefault(r => r.Epsilon255 == v.Epsilon255);
+
+    public int ReplicatesOf(Variant v) => ReducedScopeOf(v)?.Replicates ?? Replicates;
+
+    public IReadOnlyList<ScheduleKind> SchedulesOf(Variant v) => ReducedScopeOf(v)?.Schedules ?? Schedules;
+
+    public IReadOnlyList<double> SpawnEpochsOf(Variant v) => ReducedScopeOf(v)?.SpawnEpochs ?? SpawnEpochs;
+
+    public FixedKernelSpec? FixedKernelOf(Variant v) => ReducedScopeOf(v) is { FixedKernel: false } ? null : FixedKernel;
 
     public ModelSpec ModelFor(Variant v) => new(Architecture, Width, v.Dataset == CifarSource.Cifar100 ? 100 : 10);
 
@@ -105,6 +132,8 @@ public sealed record Preset
         BatchSize = BatchSize,
         Seed = (int)(Seeds.Derive(replicate, (int)parent, (long)(spawn * 1000), (int)dynamics, adversarial ? 1 : 0) % 1_000_000_000),
     };
+
+    public MaskingConfig? MaskingFor(Variant v) => Masking is null ? null : Masking with { Epsilon = v.Epsilon };
 
     public EvalConfig Eval(Variant v, int replicate) => new(EvalAttack.For(v.Epsilon), EvalBatchSize, Seed: replicate);
 

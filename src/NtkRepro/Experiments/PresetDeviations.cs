@@ -18,7 +18,8 @@ public static class PresetDeviations
             $"network {p.Architecture} of width {p.Width} instead of {paper.Architecture} of width {paper.Width}");
         If(!p.Datasets.SequenceEqual(paper.Datasets), $"datasets {string.Join(", ", p.Datasets)} instead of {string.Join(", ", paper.Datasets)}");
         If(!p.Epsilons255.SequenceEqual(paper.Epsilons255),
-            $"ε = {string.Join(", ", p.Epsilons255.Select(e => N(e) + "/255"))} instead of {string.Join(" and ", paper.Epsilons255.Select(e => N(e) + "/255"))}");
+            $"ε = {string.Join(", ", p.Epsilons255.Select(e => N(e) + "/255"))} (the whole protocol) instead of {string.Join(" and ", paper.Epsilons255.Select(e => N(e) + "/255"))}");
+        foreach (var r in p.ReducedRadii) d.Add(r.ToString());
         If(p.TrainPerClass != paper.TrainPerClass, $"training set: the first {p.TrainPerClass} images of each class instead of all");
         If(p.TestCount != paper.TestCount, $"test set: the first {p.TestCount} test images instead of all");
         If(p.Replicates != paper.Replicates, $"{p.Replicates} replicate seeds instead of {paper.Replicates}");

@@ -1,3 +1,4 @@
+using NtkRepro.Attacks;
 using NtkRepro.Data;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
@@ -23,6 +24,7 @@ public static class Presets
         Width = 4,
         Datasets = [DatasetLoader.Synthetic],
         Epsilons255 = [4],
+        ReducedRadii = [new ReducedRadius(8, 2, [ScheduleKind.Benign, ScheduleKind.Adversarial], [3], FixedKernel: false)],
         TrainPerClass = 20,
         TestCount = 100,
         Replicates = 2,
@@ -37,6 +39,7 @@ public static class Presets
         FixedKernel = new FixedKernelSpec(ScheduleKind.Benign, 3, Dynamics.Centered, 1),
         EvalAttack = new AttackSpec(3, 1.5),
         EvalBatchSize = 100,
+        Masking = new MaskingConfig(Subset: 20, PgdSteps: 3, PgdRestarts: 2, ApgdIterations: 5, SweepSteps: 3, BatchSize: 20),
         ImagePassesPerSecond = 5000,
         Notes = ["synthetic CIFAR-shaped data, not CIFAR: a pipeline check that tests no claim"],
     };
@@ -54,6 +57,8 @@ public static class Presets
         Width = 16,
         Datasets = [CifarSource.Cifar10],
         Epsilons255 = [4],
+        // C17 within the budget: no switch run (C6, C7), spawn epochs 1 and 15 only, 3 replicates.
+        ReducedRadii = [new ReducedRadius(8, 3, [ScheduleKind.Benign, ScheduleKind.Adversarial], [1, 15], FixedKernel: true)],
         TrainPerClass = 500,
         TestCount = 1000,
         Replicates = 4,
@@ -66,6 +71,8 @@ public static class Presets
         Stage2Epochs = 5,
         FixedKernel = new FixedKernelSpec(ScheduleKind.Benign, 15, Dynamics.Centered, 5),
         EvalAttack = new AttackSpec(10, 5),
+        // The suite on the first 200 test images: about 14 minutes for every robust figure a claim uses, both radii.
+        Masking = new MaskingConfig(Subset: 200, PgdSteps: 20, PgdRestarts: 2, ApgdIterations: 50, SweepSteps: 10, BatchSize: 200),
         ImagePassesPerSecond = 5000,
     };
 
@@ -90,6 +97,7 @@ public static class Presets
         FixedKernel = new FixedKernelSpec(ScheduleKind.Benign, 20, Dynamics.Centered, 20),
         EvalAttack = new AttackSpec(100, 50),
         EvalBatchSize = 500,
+        Masking = new MaskingConfig(Subset: 1000, PgdSteps: 50, PgdRestarts: 3, ApgdIterations: 100, SweepSteps: 20, BatchSize: 500),
         ImagePassesPerSecond = 4000,
         NeedsGpu = true,
     };
@@ -115,6 +123,7 @@ public static class Presets
         FixedKernel = new FixedKernelSpec(ScheduleKind.Benign, 20, Dynamics.Centered, 100),
         EvalAttack = new AttackSpec(100, 50),
         EvalBatchSize = 500,
+        Masking = new MaskingConfig(Subset: 1000, PgdSteps: 50, PgdRestarts: 3, ApgdIterations: 100, SweepSteps: 20, BatchSize: 500),
         ImagePassesPerSecond = 4000,
         NeedsGpu = true,
     };
@@ -140,9 +149,14 @@ public static class Presets
         }
         if (epsilons255 is { Count: > 0 })
         {
-            var unknown = epsilons255.Except(preset.Epsilons255).ToList();
-            if (unknown.Count > 0) throw new ArgumentException($"--epsilon {string.Join(",", unknown)}: preset '{preset.Name}' runs ε = {string.Join(", ", preset.Epsilons255)} (/255)");
-            result = result with { Epsilons255 = epsilons255 };
+            var all = preset.Epsilons255.Concat(preset.ReducedRadii.Select(r => r.Epsilon255)).ToList();
+            var unknown = epsilons255.Except(all).ToList();
+            if (unknown.Count > 0) throw new ArgumentException($"--epsilon {string.Join(",", unknown)}: preset '{preset.Name}' runs ε = {string.Join(", ", all)} (/255)");
+            result = result with
+            {
+                Epsilons255 = preset.Epsilons255.Intersect(epsilons255).ToList(),
+                ReducedRadii = preset.ReducedRadii.Where(r => epsilons255.Contains(r.Epsilon255)).ToList(),
+            };
         }
         return result;
     }

@@ -55,7 +55,7 @@ public static class ResultsCollector
             switch (plan.Step(e.Target).Work)
             {
                 case Stage1Work s:
-                    if (plan.Preset.SpawnParents.Contains(s.Schedule) && plan.Preset.SpawnEpochs.Contains(e.Epoch!.Value))
+                    if (plan.Preset.SpawnParents.Contains(s.Schedule) && plan.Preset.SpawnEpochsOf(v).Contains(e.Epoch!.Value))
                         parents.Add(new ParentResult(s.Schedule, s.R, e.Epoch!.Value, Evaluation(plan, store, eval)));
                     break;
                 case Stage2Work c:
@@ -70,8 +70,14 @@ public static class ResultsCollector
         return new VariantResults(v, stage1, parents, children, fixedKernel, KernelDistances(plan, store, v, steps, done));
     }
 
-    private static EvalResult Evaluation(Plan plan, ArtifactStore store, PlanStep step) =>
-        Json.Read<EvalResult>(store.EvaluationPath(plan, step, (EvaluateWork)step.Work));
+    /// <summary>An evaluation with the masking suite's result on the same run and epoch attached, when that step has run.</summary>
+    private static EvalResult Evaluation(Plan plan, ArtifactStore store, PlanStep step)
+    {
+        var e = (EvaluateWork)step.Work;
+        var eval = Json.Read<EvalResult>(store.EvaluationPath(plan, step, e));
+        var masking = plan.Steps.FirstOrDefault(s => s.Work is MaskingWork m && m.Target == e.Target && m.Epoch == e.Epoch && store.IsDone(plan, s));
+        return masking is null ? eval : eval with { Masking = Json.Read<Attacks.MaskingReport>(store.MaskingPath(plan, masking, (MaskingWork)masking.Work)) };
+    }
 
     /// <summary>Distances between final kernels of all runs, and from each switch run at the switch to every final kernel.</summary>
     private static IReadOnlyList<KernelDistance> KernelDistances(Plan plan, ArtifactStore store, Variant v, IReadOnlyList<PlanStep> steps, IReadOnlyDictionary<string, bool> done)

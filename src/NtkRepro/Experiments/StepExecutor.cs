@@ -72,6 +72,11 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
                 var (result, _) = EvaluationJob.Run(folder, e.Epoch, e.Config, Data(e.V).Test, device, progress);
                 if (!result.Sanity.Ok) progress.Log($"warning: attack sanity failed for {step.Key}: {Json.Serialize(result.Sanity).ReplaceLineEndings(" ")}");
                 break;
+            case MaskingWork m:
+                var masking = MaskingJob.Run(folder, m.Epoch, m.Source is null ? null : store.PathOf(plan.Step(m.Source)), m.SourceEpoch, m.Config, m.Seed,
+                    Data(m.V).Test, device, progress);
+                if (!masking.Ok) progress.Log($"warning: masking checks failed for {step.Key}: {string.Join("; ", masking.FailedChecks)}");
+                break;
             case ReportWork:
                 report(plan, store, progress);
                 break;

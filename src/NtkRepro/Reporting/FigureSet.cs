@@ -68,7 +68,9 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
             f.Add(Figure.Of($"{name}.clean", FigureKind.Accuracy, ClaimData.Accuracy(list, robust: false)));
             // A robust figure from an attack that failed its sanity checks is left out, not recorded.
             if (list.All(e => e.Eval.RobustAccuracyValid))
-                f.Add(Figure.Of($"{name}.robust", FigureKind.Accuracy, ClaimData.Accuracy(list, robust: true)));
+                f.Add(Figure.Of($"{name}.robust", FigureKind.Accuracy, ClaimData.Accuracy(list, robust: true, requireMaskingChecks: false)));
+            if (list.All(e => e.Eval.Masking is not null))
+                f.Add(Figure.Of($"{name}.masking_suite_worst_case", FigureKind.Accuracy, Estimate.FromReplicates(list.Select(e => e.Eval.Masking!.WorstCaseAccuracy).ToList())));
         }
         void PerReplicate(string name, FigureKind kind, IEnumerable<double> values)
         {

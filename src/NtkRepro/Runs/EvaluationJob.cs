@@ -41,6 +41,10 @@ public static class EvaluationJob
         return (result, path);
     }
 
+    /// <summary>Loads a run as a classifier: a stage-1 checkpoint (null epoch: the last) or a finished child (its final state; the epoch is set to its last).</summary>
+    public static Classifier LoadClassifier(string runPath, ref double? epoch, Device device) =>
+        Load(runPath, RunDirectory.ReadKind(Path.Combine(runPath, "config.json")), ref epoch, device);
+
     private static Classifier Load(string runPath, string kind, ref double? epoch, Device device)
     {
         if (kind == Stage2.Kind)

@@ -57,8 +57,36 @@ public sealed class InvalidRobustAccuracyException(string message) : InvalidOper
 public sealed record EvalResult(Dynamics Dynamics, int Count, double CleanAccuracy,
     [property: JsonPropertyName("robustAccuracy")] double UncheckedRobustAccuracy, string Attack,
     double? FirstOrderRatio, double? MeanDeltaSquared, double? MeanF0Squared, AttackSanity Sanity, double Seconds,
-    string? CleanCorrect = null, [property: JsonPropertyName("robustCorrect")] string? UncheckedRobustCorrect = null)
+    string? CleanCorrect = null, [property: JsonPropertyName("robustCorrect")] string? UncheckedRobustCorrect = null, MaskingReport? Masking = null)
 {
+    /// <summary>
+    /// Which test images resisted every attack: the evaluation's PGD on all of them and, on the
+    /// images the masking suite attacked, each attack of the suite at this ε (white-box restarts,
+    /// APGD-CE, the sweep's attack at ε, the transfer attack): the per-image worst case, so the
+    /// claim's robust figure is the minimum over the suite. Without a suite, <see cref="RobustCorrect"/>.
+    /// </summary>
+    [JsonIgnore]
+    public string? WorstCaseRobustCorrect
+    {
+        get
+        {
+            var pgd = RobustCorrect;
+            if (Masking is null || pgd is null) return pgd;
+            var suite = new List<string> { Masking.WorstCaseCorrect };
+            suite.AddRange(Masking.Sweep.Where(s => Math.Abs(s.Epsilon - Masking.Epsilon) < 1e-9).Select(s => s.Correct));
+            if (Masking.TransferCorrect is { } transfer) suite.Add(transfer);
+            var bits = pgd.ToCharArray();
+            foreach (var s in suite)
+                for (int i = 0; i < Math.Min(s.Length, bits.Length); i++)
+                    if (s[i] == '0') bits[i] = '0';
+            return new string(bits);
+        }
+    }
+
+    /// <summary>Why the masking checks make this robust figure unreliable, or null when they passed or did not run.</summary>
+    [JsonIgnore]
+    public string? MaskingSuspicion => Masking is { Ok: false } m ? $"masking checks failed on {m.Subset}: {string.Join("; ", m.FailedChecks)}" : null;
+
     public bool RobustAccuracyValid => Sanity.Ok;
 
     /// <summary>Why the robust accuracy is not a figure (the failed checks), or null when it is.</summary>

@@ -26,6 +26,69 @@ public class ClaimRegistryTests
     }
 
     [Fact]
+    public void C17HoldsWhenEveryClaimReproducedAt4IsReproducedAt8AndNamesTheOnesThatAreNot()
+    {
+        var same = ClaimRegistry.Evaluate(ResultsBuilder.TwoRadii(new ResultsBuilder(), new ResultsBuilder()));
+        var c17 = same.Single(v => v.Id == "C17" && v.Variant == "cifar10-eps4");
+        Assert.Equal(NtkRepro.Claims.Verdict.Reproduced, c17.Verdict);
+        Assert.Contains(c17.Tests, t => t.Name.StartsWith("C3 at 8/255: "));
+        var at8 = same.Single(v => v.Id == "C17" && v.Variant == "cifar10-eps8");
+        Assert.Equal(NtkRepro.Claims.Verdict.NotRun, at8.Verdict);
+        Assert.Contains("judged on the ε = 4/255 variant", at8.Measured);
+
+        // At 8/255 the AT parent's children are no more robust than the benign parent's: C3 is contradicted there.
+        var reversed = new ResultsBuilder { Child = (p, t, d) => (d == Dynamics.Centered ? 0.3 : 0.6, d == Dynamics.Centered ? (t == 1 ? 0.10 : 0.25) : 0.03) };
+        var broken = ClaimRegistry.Evaluate(ResultsBuilder.TwoRadii(new ResultsBuilder(), reversed)).Single(v => v.Id == "C17" && v.Variant == "cifar10-eps4");
+        Assert.Equal(NtkRepro.Claims.Verdict.Contradicted, broken.Verdict);
+        Assert.Contains("C3 contradicted at 8/255", broken.Measured);
+
+        // Within noise at 8/255 (two replicates): inconclusive, not contradicted.
+        var noisy = ClaimRegistry.Evaluate(ResultsBuilder.TwoRadii(new ResultsBuilder(), new ResultsBuilder { Replicates = 2, Specialization = k => k == ScheduleKind.Benign ? 2.0 : 2.0 }))
+            .Single(v => v.Id == "C17" && v.Variant == "cifar10-eps4");
+        Assert.Equal(NtkRepro.Claims.Verdict.Inconclusive, noisy.Verdict);
+        Assert.Contains("C8 inconclusive at 8/255", noisy.Measured);
+    }
+
+    [Fact]
+    public void ARobustFigureWhoseMaskingChecksFailedMakesItsClaimsInconclusiveButStaysAFigure()
+    {
+        var r = new ResultsBuilder().Build();
+        var v = r.Variants[0];
+        var suspect = v.Children.Select(c => c.Parent == ScheduleKind.Adversarial && c.SpawnEpoch == ResultsBuilder.T && c.Dynamics == Dynamics.Centered && c.Replicate == 1
+            ? c with { Eval = c.Eval with { Masking = ResultsBuilder.Masking(c.Eval.UncheckedRobustCorrect![..50], 4 / 255.0, null, "the ε sweep ends at 40% at 32/255") } } : c).ToList();
+        var masked = r with { Variants = [v with { Children = suspect }] };
+        var verdicts = ClaimRegistry.Evaluate(masked);
+        foreach (var id in new[] { "C3", "C12", "C13" })
+        {
+            var c = verdicts.Single(x => x.Id == id);
+            Assert.Equal(NtkRepro.Claims.Verdict.Inconclusive, c.Verdict);
+            Assert.Contains("may be masked: replicate 1: masking checks failed on the first images: the ε sweep ends at 40%", c.Measured);
+        }
+        Assert.Equal(NtkRepro.Claims.Verdict.Reproduced, verdicts.Single(x => x.Id == "C11").Verdict); // the benign parent's children are not suspect
+        Assert.Contains(FigureSet.From(masked, verdicts).Figures, f => f.Name == "cifar10-eps4.child.adversarial@10.centered.robust");
+    }
+
+    [Fact]
+    public void TheClaimsRobustFigureIsThePerImageWorstCaseOverTheEvaluationAndTheSuite()
+    {
+        var eval = ResultsBuilder.Eval(0.6, 0.5, 0, 0);
+        string pgd = eval.UncheckedRobustCorrect!;
+        var firstOnes = Enumerable.Range(0, pgd.Length).Where(i => pgd[i] == '1').Take(6).ToList();
+        var suite = pgd[..100].ToCharArray();
+        suite[firstOnes[0]] = '0';                                           // the white-box suite breaks one more image
+        var transfer = pgd[..100].ToCharArray();
+        transfer[firstOnes[1]] = '0';                                        // the transfer attack another
+        var withSuite = eval with { Masking = ResultsBuilder.Masking(new string(suite), 4 / 255.0, new string(transfer)) };
+        var worst = withSuite.WorstCaseRobustCorrect!;
+        Assert.Equal(pgd.Length, worst.Length);
+        Assert.Equal(pgd.Count(c => c == '1') - 2, worst.Count(c => c == '1'));
+        Assert.Equal('0', worst[firstOnes[0]]);
+        Assert.Equal('0', worst[firstOnes[1]]);
+        Assert.Equal(pgd[100..], worst[100..]);                               // beyond the suite's images, the evaluation's own attack
+        Assert.Equal(pgd, eval.WorstCaseRobustCorrect);
+    }
+
+    [Fact]
     public void AnEffectSignificantTheOtherWayIsContradicted()
     {
         // AT more specialized than benign: C8 predicts the opposite.

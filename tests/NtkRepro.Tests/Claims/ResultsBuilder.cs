@@ -11,11 +11,12 @@ namespace NtkRepro.Tests.Claims;
 /// spawn epochs 1 and 10), every figure a chosen value plus a small replicate-dependent wobble,
 /// accuracies as per-image correctness on 400 test images.
 /// </summary>
-public sealed class ResultsBuilder
+public sealed record ResultsBuilder
 {
     public const int T = 10, K = 5, Images = 400;
     public int Replicates { get; init; } = 4;
     public Scale Scale { get; init; } = Scale.Mini;
+    public double Epsilon255 { get; init; } = 4;
 
     // Kernel behaviour (functions of epoch, per schedule) and accuracies (clean, robust) per situation.
     public Func<ScheduleKind, double, double> DistanceToFinal { get; init; } = (k, e) => 0.5 / (1 + e * e);
@@ -49,7 +50,7 @@ public sealed class ResultsBuilder
 
     public ReproductionResults Build()
     {
-        var variant = new Variant("cifar10", 4);
+        var variant = new Variant("cifar10", Epsilon255);
         var stage1 = new List<Stage1Result>();
         var parents = new List<ParentResult>();
         var children = new List<ChildResult>();
@@ -96,6 +97,21 @@ public sealed class ResultsBuilder
                     (f.Schedule == ScheduleKind.Benign ? WithinDistance : BetweenDistance) + Wobble(r) * (1 + f.Replicate)));
         var v = new VariantResults(variant, stage1, parents, children, fixedKernel, distances);
         return new ReproductionResults("mini", Scale, "d", "m", T, K, Replicates, [1, T], [], [v], new PlanProgress(1, 1, []), [], "");
+    }
+
+    /// <summary>A masking-suite result on the first <paramref name="count"/> images: worst-case bits, and failed checks when given.</summary>
+    public static NtkRepro.Attacks.MaskingReport Masking(string worstCase, double epsilon, string? transfer = null, params string[] failed) =>
+        new("the first images", worstCase.Length, epsilon, 0.5, new string('1', worstCase.Length),
+            [new NtkRepro.Attacks.AttackAccuracy("APGD-CE", worstCase.Count(c => c == '1') / (double)worstCase.Length, worstCase)],
+            worstCase.Count(c => c == '1') / (double)worstCase.Length, worstCase, "PGD-10", [new NtkRepro.Attacks.SweepPoint(epsilon, 0.1, new string('1', worstCase.Length))], 0, 0,
+            transfer is null ? null : "PGD transfer", null, transfer, transfer is null ? null : 0, 0, 0, 1, [], failed, 1);
+
+    /// <summary>One store holding this builder's results at 4/255 and another's at 8/255 (C17).</summary>
+    public static ReproductionResults TwoRadii(ResultsBuilder at4, ResultsBuilder at8)
+    {
+        var a = at4.Build();
+        var b = (at8 with { Epsilon255 = 8 }).Build();
+        return a with { Variants = [a.Variants[0], b.Variants[0]] };
     }
 
     /// <summary>The switch run ends on the adversarial side.</summary>

@@ -19,14 +19,39 @@ public class PlanTests
     {
         var p = Presets.Get(name);
         var plan = Planner.For(p);
-        int variants = p.Variants.Count(), reps = p.Replicates;
-        int stage1Evals = p.Schedules.Select(s => (s, (double)p.Stage1Epochs)).Concat(p.SpawnParents.SelectMany(s => p.SpawnEpochs.Select(t => (s, t)))).Distinct().Count();
-        int children = p.SpawnParents.Count * p.SpawnEpochs.Count * p.ChildDynamics.Count + (p.FixedKernel is null ? 0 : 1);
-        Assert.Equal(variants * reps * (3 + 3 + stage1Evals + 2 * children) + 1, plan.Steps.Count);
+        int expected = p.Variants.Sum(v =>
+        {
+            int stage1Evals = p.SchedulesOf(v).Select(s => (s, (double)p.Stage1Epochs)).Concat(p.SpawnParents.SelectMany(s => p.SpawnEpochsOf(v).Select(t => (s, t)))).Distinct().Count();
+            int children = p.SpawnParents.Count * p.SpawnEpochsOf(v).Count * p.ChildDynamics.Count + (p.FixedKernelOf(v) is null ? 0 : 1);
+            var spawns = p.SpawnEpochsOf(v);
+            int masking = p.Masking is null ? 0
+                : p.SpawnParents.Count * p.ChildDynamics.Count + (spawns.Count - 1) + (p.FixedKernelOf(v) is null ? 0 : 1)
+                  + (p.SchedulesOf(v).Contains(ScheduleKind.Adversarial) ? new[] { spawns.Max(), p.Stage1Epochs }.Distinct().Count() : 0);
+            return p.ReplicatesOf(v) * (2 * p.SchedulesOf(v).Count + stage1Evals + 2 * children + masking);
+        });
+        Assert.Equal(expected + 1, plan.Steps.Count);
         Assert.Equal(4, plan.Waves.Count);
         Assert.All(plan.Waves[0], s => Assert.IsType<Stage1Work>(s.Work));
         Assert.IsType<ReportWork>(Assert.Single(plan.Waves[^1]).Work);
         Assert.All(plan.Steps, s => Assert.All(s.DependsOn, d => Assert.True(plan.Depth[d] < plan.Depth[s.Key])));
+    }
+
+    /// <summary>Adding a reduced radius must not change a single key or folder of the full radius (a store keeps its finished steps).</summary>
+    [Fact]
+    public void AReducedRadiusAddsItsOwnStepsAndLeavesTheFullRadiusUntouched()
+    {
+        var withReduced = Planner.For(Presets.Mini);
+        var without = Planner.For(Presets.Mini with { ReducedRadii = [] });
+        var full = withReduced.Steps.Where(s => s.Key.StartsWith("cifar10-eps4/")).Select(s => (s.Key, s.Folder)).ToList();
+        Assert.Equal(without.Steps.Where(s => s.Key != Plan.ReportKey).Select(s => (s.Key, s.Folder)), full);
+        var scope = Assert.Single(Presets.Mini.ReducedRadii);
+        var reduced = withReduced.Steps.Where(s => s.Key.StartsWith("cifar10-eps8/")).ToList();
+        Assert.Equal(Enumerable.Range(0, scope.Replicates).Select(r => $"r{r}"), reduced.Select(s => s.Key.Split('/')[1]).Distinct());
+        Assert.Equal(scope.Schedules.Order(), reduced.Select(s => s.Work).OfType<Stage1Work>().Select(w => w.Schedule).Distinct().Order());
+        Assert.Equal(scope.SpawnEpochs, reduced.Select(s => s.Work).OfType<Stage2Work>().Where(w => !w.Adversarial).Select(w => w.SpawnEpoch).Distinct().Order());
+        Assert.Equal(scope.FixedKernel, reduced.Select(s => s.Work).OfType<Stage2Work>().Any(w => w.Adversarial));
+        Assert.All(reduced.Select(s => s.Work).OfType<Stage1Work>(), w => Assert.Equal(8 / 255.0, w.Config.TrainAttack.Epsilon, 12));
+        Assert.Contains(Presets.Mini.Deviations, d => d.StartsWith("ε = 8/255 at reduced scope: 3 replicates"));
     }
 
     [Fact]

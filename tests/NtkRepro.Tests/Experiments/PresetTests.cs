@@ -49,7 +49,7 @@ public class PresetTests
         Assert.Contains(mini, d => d.StartsWith($"stage 1: {Presets.Mini.Stage1Epochs} epochs instead of 100"));
         Assert.Contains(mini, d => d.StartsWith("network small-cnn of width 16 instead of resnet18"));
         Assert.Contains(mini, d => d.Contains($"{Presets.Mini.Replicates} replicate seeds instead of 3"));
-        Assert.Contains(mini, d => d.Contains("ε = 4/255 instead of 4/255 and 8/255"));
+        Assert.Contains(mini, d => d.Contains("ε = 4/255 (the whole protocol) instead of 4/255 and 8/255"));
         var changed = Presets.Mini with { Stage2Epochs = 7 };
         Assert.Contains(changed.Deviations, d => d == "stage 2: 7 epochs instead of 100");
         Assert.Contains(Presets.Smoke.Deviations, d => d.Contains("synthetic"));
@@ -59,7 +59,7 @@ public class PresetTests
     public void EverySchedulesRunOfEveryReplicateHasItsOwnSeed()
     {
         var p = Presets.Mini;
-        var v = p.Variants.Single();
+        var v = p.Variants.First();
         var seeds = Enumerable.Range(0, p.Replicates).SelectMany(r => p.Schedules.Select(s => p.Stage1(v, s, r).Seed)).ToList();
         Assert.Equal(seeds.Count, seeds.Distinct().Count());
     }
@@ -69,14 +69,15 @@ public class PresetTests
     {
         Assert.Contains("known: smoke, mini", Assert.Throws<ArgumentException>(() => Presets.Get("huge")).Message);
         Assert.Contains("runs cifar10, cifar100", Assert.Throws<ArgumentException>(() => Presets.Paper.Restrict(["svhn"], null)).Message);
-        Assert.Contains("runs ε = 4", Assert.Throws<ArgumentException>(() => Presets.Mini.Restrict(null, [8])).Message);
+        Assert.Contains("runs ε = 4, 8", Assert.Throws<ArgumentException>(() => Presets.Mini.Restrict(null, [16])).Message);
+        Assert.Equal(["cifar10-eps8"], Presets.Mini.Restrict(null, [8]).Variants.Select(v => v.Name));
         Assert.Single(Presets.Paper.Restrict(["cifar100"], [8]).Variants);
     }
 
     [Fact]
     public void StepKeysFollowTheConfiguration()
     {
-        var v = Presets.Mini.Variants.Single();
+        var v = Presets.Mini.Variants.First();
         var a = Presets.Mini.Stage1(v, ScheduleKind.Benign, 0);
         Assert.Equal(StepKey.Of(a), StepKey.Of(Presets.Mini.Stage1(v, ScheduleKind.Benign, 0)));
         Assert.NotEqual(StepKey.Of(a), StepKey.Of(a with { Epochs = 16 }));
