@@ -13,7 +13,7 @@ namespace NtkRepro.Tests.Architecture;
 public partial class LayeringTests
 {
     public static readonly string[] Layers =
-        ["Native", "Util", "Statistics", "Data", "Models", "Linearization", "Kernels", "Attacks", "Training", "Runs", "Experiments", "Claims", "Reporting", "Benchmarks"];
+        ["Native", "Util", "Statistics", "Data", "Models", "Linearization", "Kernels", "Attacks", "Training", "Runs", "Eigenimages", "Experiments", "Claims", "Reporting", "Benchmarks"];
 
     [Fact]
     public void EveryFolderUsesOnlyTheLayersBeforeIt()
