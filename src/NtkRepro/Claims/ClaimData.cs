@@ -85,11 +85,11 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     }
 
     /// <summary>Accuracy over replicates and test images; a robust one is the worst case over the evaluation's attack and the masking suite.</summary>
-    /// <param name="requireMaskingChecks">A claim's figure must have passed the masking checks (else <see cref="SuspectedMaskingException"/>); a figure recorded for the baseline need not.</param>
-    public static Estimate Accuracy(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust, bool requireMaskingChecks = true) =>
+    /// <param name="requireMaskingChecks">A claim's figure must have passed the masking checks (else <see cref="SuspectedMaskingException"/>); a figure shown or recorded need not.</param>
+    public static Estimate Accuracy(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust, bool requireMaskingChecks = false) =>
         Matrix(evals, robust, requireMaskingChecks).Estimate();
 
-    /// <summary>Accuracy of a minus accuracy of b, replicate paired with replicate (those both have), image with image.</summary>
+    /// <summary>Accuracy of a minus accuracy of b, replicate paired with replicate (those both have), image with image; for claims, so robust figures must pass the masking checks.</summary>
     public static Estimate AccuracyDifference(IReadOnlyList<(int Replicate, EvalResult Eval)> a, IReadOnlyList<(int Replicate, EvalResult Eval)> b,
         bool robustA, bool robustB)
     {

@@ -32,6 +32,7 @@ public sealed class ArtifactStore
                          && k.Epochs.All(e => File.Exists(KernelJob.KernelPath(PathOf(step), k.Subset, e))),
         EvaluateWork e => File.Exists(EvaluationPath(plan, step, e)),
         MaskingWork m => File.Exists(MaskingPath(plan, step, m)),
+        EigenWork e => e.Classes.All(c => File.Exists(EigenPath(step, c))),
         _ => false,
     };
 
@@ -48,6 +49,9 @@ public sealed class ArtifactStore
         double epoch = m.Epoch ?? ((Stage2Work)plan.Step(m.Target).Work).Config.Epochs;
         return MaskingJob.ResultPath(PathOf(step), epoch, m.Config, m.Seed, m.Source is null ? null : System.IO.Path.GetFileName(PathOf(plan.Step(m.Source))), m.SourceEpoch);
     }
+
+    /// <summary>Where an eigen-image step writes one class's figures (its grid sits beside it).</summary>
+    public string EigenPath(PlanStep step, int cls) => System.IO.Path.Combine(PathOf(step), $"eigen-class-{cls}.json");
 
     public static int TestCount(Preset p, Variant v) => p.TestCount ?? (v.Dataset == DatasetLoader.Synthetic ? 1000 : 10000);
 

@@ -1,3 +1,4 @@
+using NtkRepro.Eigenimages;
 using NtkRepro.Attacks;
 using NtkRepro.Linearization;
 using NtkRepro.Runs;
@@ -25,6 +26,13 @@ public sealed record Stage2Work(Variant V, int R, ScheduleKind Parent, double Sp
 /// transfer attack (a child's parent; null: none).
 /// </summary>
 public sealed record MaskingWork(Variant V, int R, string Target, double? Epoch, string? Source, double? SourceEpoch, MaskingConfig Config, long Seed) : StepWork(V, R);
+
+/// <summary>
+/// Eigen-images (PROTOCOL §5) of the initial, benign and AT kernels of one replicate for some
+/// classes: <paramref name="BenignRun"/> gives the initial (its epoch 0) and benign (its end)
+/// kernels, <paramref name="AdversarialRun"/> the AT one.
+/// </summary>
+public sealed record EigenWork(Variant V, int R, string BenignRun, string AdversarialRun, KernelSubset Subset, IReadOnlyList<int> Classes, EigenImageConfig Config) : StepWork(V, R);
 
 /// <summary>Collects whatever the store holds into results and the report; runs on a partial store too.</summary>
 public sealed record ReportWork() : StepWork(null, -1);

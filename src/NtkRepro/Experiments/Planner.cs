@@ -66,6 +66,17 @@ public static class Planner
                 AddChild(p, v, r, runs[fk.Parent], fk.Parent, fk.SpawnEpoch, fk.Dynamics, adversarial: true, fk.Epochs, trainImages, testImages, eval, steps);
         if (p.MaskingFor(v) is { } masking)
             AddMasking(p, v, r, runs, children, masking, testImages, steps);
+        if (p.EigenImages is { } eigen && p.ReducedScopeOf(v) is null && runs.ContainsKey(ScheduleKind.Benign) && runs.ContainsKey(ScheduleKind.Adversarial))
+        {
+            var config = eigen.For(r);
+            var subset = p.KernelSubsetFor(v);
+            var work = new EigenWork(v, r, runs[ScheduleKind.Benign].Key, runs[ScheduleKind.Adversarial].Key, subset, eigen.Classes, config);
+            var ascent = config.AscentOptions;
+            int images = config.Eigenvectors + config.Negatives + (config.Regression ? 1 : 0);
+            steps.Add(new PlanStep($"{prefix}/eigen", $"{prefix}/eigen-{StepKey.Of(work with { BenignRun = "", AdversarialRun = "" }, runs[ScheduleKind.Benign].Folder, runs[ScheduleKind.Adversarial].Folder)}",
+                [runs[ScheduleKind.Benign].Key, runs[ScheduleKind.Adversarial].Key, $"{prefix}/kernels/{Schedule.Name(ScheduleKind.Benign)}", $"{prefix}/kernels/{Schedule.Name(ScheduleKind.Adversarial)}"],
+                work, 3.0 * eigen.Classes.Count * images * ascent.Steps * 3, $"eigen-images of the initial, benign and AT kernels, classes {string.Join(", ", eigen.Classes)}, {v}, replicate {r}"));
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using NtkRepro.Eigenimages;
 using NtkRepro.Attacks;
 using NtkRepro.Data;
 using NtkRepro.Linearization;
@@ -18,6 +19,17 @@ public sealed record AttackSpec(int Steps, double StepDivisor)
 
 /// <summary>The section-7 run: adversarial training on top of a fixed kernel.</summary>
 public sealed record FixedKernelSpec(ScheduleKind Parent, double SpawnEpoch, Dynamics Dynamics, int Epochs);
+
+/// <summary>
+/// The eigen-images of C16 (PROTOCOL §5) on the full radii: for each replicate and class, the
+/// top eigenvectors of the initial, benign and AT class kernels; <paramref name="Display"/> (more
+/// columns: the negative and the kernel-regression images) is drawn for replicate 0, whose grids
+/// the report shows; the others draw <paramref name="Measured"/>, what the C16 test reads.
+/// </summary>
+public sealed record EigenImageSpec(IReadOnlyList<int> Classes, EigenImageConfig Measured, EigenImageConfig Display)
+{
+    public EigenImageConfig For(int replicate) => replicate == 0 ? Display : Measured;
+}
 
 /// <summary>
 /// A further attack radius run at a reduced scope, where the budget does not allow the whole
@@ -72,6 +84,8 @@ public sealed record Preset
     public int EvalBatchSize { get; init; } = 250;
     /// <summary>The gradient-masking suite run on every robust figure a claim uses (its ε is the variant's); null: not run.</summary>
     public MaskingConfig? Masking { get; init; }
+    /// <summary>Eigen-images for C16, on the full radii only; null: not drawn.</summary>
+    public EigenImageSpec? EigenImages { get; init; }
     /// <summary>Image passes (one forward and backward pass of one image) per second on the machine the preset is meant for: turns step costs into hours.</summary>
     public required double ImagePassesPerSecond { get; init; }
     public bool NeedsGpu { get; init; }

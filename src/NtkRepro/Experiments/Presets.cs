@@ -1,3 +1,4 @@
+using NtkRepro.Eigenimages;
 using NtkRepro.Attacks;
 using NtkRepro.Data;
 using NtkRepro.Linearization;
@@ -40,6 +41,7 @@ public static class Presets
         EvalAttack = new AttackSpec(3, 1.5),
         EvalBatchSize = 100,
         Masking = new MaskingConfig(Subset: 20, PgdSteps: 3, PgdRestarts: 2, ApgdIterations: 5, SweepSteps: 3, BatchSize: 20),
+        EigenImages = new EigenImageSpec([0], new EigenImageConfig(2, 0, false, Ascent: new(Steps: 5)), new EigenImageConfig(2, 1, true, Ascent: new(Steps: 5))),
         ImagePassesPerSecond = 5000,
         Notes = ["synthetic CIFAR-shaped data, not CIFAR: a pipeline check that tests no claim"],
     };
@@ -73,6 +75,8 @@ public static class Presets
         EvalAttack = new AttackSpec(10, 5),
         // The suite on the first 200 test images: about 14 minutes for every robust figure a claim uses, both radii.
         Masking = new MaskingConfig(Subset: 200, PgdSteps: 20, PgdRestarts: 2, ApgdIterations: 50, SweepSteps: 10, BatchSize: 200),
+        // C16 on classes 0 and 1 (the first two, chosen for the budget): 600 steps per image, the top 3 eigenvectors.
+        EigenImages = new EigenImageSpec([0, 1], new EigenImageConfig(3, 0, false), new EigenImageConfig(3, 1, true)),
         ImagePassesPerSecond = 5000,
     };
 
@@ -98,6 +102,7 @@ public static class Presets
         EvalAttack = new AttackSpec(100, 50),
         EvalBatchSize = 500,
         Masking = new MaskingConfig(Subset: 1000, PgdSteps: 50, PgdRestarts: 3, ApgdIterations: 100, SweepSteps: 20, BatchSize: 500),
+        EigenImages = new EigenImageSpec([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], new EigenImageConfig(3, 1, true), new EigenImageConfig(3, 1, true)),
         ImagePassesPerSecond = 4000,
         NeedsGpu = true,
     };
@@ -124,6 +129,7 @@ public static class Presets
         EvalAttack = new AttackSpec(100, 50),
         EvalBatchSize = 500,
         Masking = new MaskingConfig(Subset: 1000, PgdSteps: 50, PgdRestarts: 3, ApgdIterations: 100, SweepSteps: 20, BatchSize: 500),
+        EigenImages = new EigenImageSpec([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], new EigenImageConfig(3, 1, true), new EigenImageConfig(3, 1, true)),
         ImagePassesPerSecond = 4000,
         NeedsGpu = true,
     };

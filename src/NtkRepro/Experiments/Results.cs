@@ -1,3 +1,4 @@
+using NtkRepro.Eigenimages;
 using NtkRepro.Linearization;
 using NtkRepro.Runs;
 using NtkRepro.Training;
@@ -20,6 +21,9 @@ public sealed record KernelRef(ScheduleKind Schedule, int Replicate, double Epoc
 /// <summary>S(K_a, K_b) between kernels of different runs on the same subset.</summary>
 public sealed record KernelDistance(KernelRef A, KernelRef B, double Distance);
 
+/// <summary>One class's eigen-images of one replicate (rows: initial, benign, adversarial); <see cref="Grid"/> is the PNG, relative to the store.</summary>
+public sealed record EigenImageRun(int Replicate, int Class, string Grid, EigenImageReport Report);
+
 /// <summary>Everything measured for one variant (dataset, ε), every replicate.</summary>
 public sealed record VariantResults(
     Variant Variant,
@@ -27,7 +31,8 @@ public sealed record VariantResults(
     IReadOnlyList<ParentResult> Parents,
     IReadOnlyList<ChildResult> Children,
     IReadOnlyList<ChildResult> FixedKernel,
-    IReadOnlyList<KernelDistance> KernelDistances);
+    IReadOnlyList<KernelDistance> KernelDistances,
+    IReadOnlyList<EigenImageRun>? EigenImages = null);
 
 /// <summary>How much of the plan the store holds.</summary>
 public sealed record PlanProgress(int StepsDone, int StepsTotal, IReadOnlyList<string> Waiting)

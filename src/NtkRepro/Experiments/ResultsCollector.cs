@@ -67,7 +67,12 @@ public static class ResultsCollector
                     break;
             }
         }
-        return new VariantResults(v, stage1, parents, children, fixedKernel, KernelDistances(plan, store, v, steps, done));
+        var eigen = steps.Where(s => s.Work is EigenWork && done[s.Key]).SelectMany(s => ((EigenWork)s.Work).Classes.Select(c =>
+        {
+            var report = Json.Read<Eigenimages.EigenImageReport>(store.EigenPath(s, c));
+            return new EigenImageRun(s.Work.Replicate, c, Path.GetRelativePath(store.Root, Path.Combine(store.PathOf(s), report.Grid)), report);
+        })).ToList();
+        return new VariantResults(v, stage1, parents, children, fixedKernel, KernelDistances(plan, store, v, steps, done), eigen);
     }
 
     /// <summary>An evaluation with the masking suite's result on the same run and epoch attached, when that step has run.</summary>

@@ -1,3 +1,4 @@
+using NtkRepro.Eigenimages;
 using System.Diagnostics;
 using NtkRepro.Data;
 using NtkRepro.Native;
@@ -76,6 +77,19 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
                 var masking = MaskingJob.Run(folder, m.Epoch, m.Source is null ? null : store.PathOf(plan.Step(m.Source)), m.SourceEpoch, m.Config, m.Seed,
                     Data(m.V).Test, device, progress);
                 if (!masking.Ok) progress.Log($"warning: masking checks failed for {step.Key}: {string.Join("; ", masking.FailedChecks)}");
+                break;
+            case EigenWork e:
+                var benign = store.PathOf(plan.Step(e.BenignRun));
+                var sources = new List<EigenImageSource> { new("initial", benign, 0), new("benign", benign, null), new("adversarial", store.PathOf(plan.Step(e.AdversarialRun)), null) };
+                foreach (var c in e.Classes)
+                {
+                    var json = store.EigenPath(step, c);
+                    if (File.Exists(json)) continue;
+                    var rows = EigenImageJob.Run(sources, Data(e.V).Train, e.Subset, c, e.Config, device, progress);
+                    var png = System.IO.Path.ChangeExtension(json, ".png");
+                    EigenImages.WriteGrid(png, rows);
+                    AtomicFile.WriteJson(json, new EigenImageReport(c, EigenImages.ProxyDefinition, EigenImages.Columns(e.Config), rows, System.IO.Path.GetFileName(png)));
+                }
                 break;
             case ReportWork:
                 report(plan, store, progress);

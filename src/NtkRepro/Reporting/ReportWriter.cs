@@ -18,7 +18,8 @@ public static partial class ReportWriter
     private static string E(double x) => x.ToString("0.###", Inv);
     private static string Cell(string s) => s.Replace("|", "\\|").Replace("\n", " ");
 
-    public static string Write(ReproductionResults r, IReadOnlyList<ClaimVerdict> verdicts, string folder)
+    /// <param name="storeRoot">The artifact store, for images drawn by plan steps (eigen-images); null: they are left out.</param>
+    public static string Write(ReproductionResults r, IReadOnlyList<ClaimVerdict> verdicts, string folder, string? storeRoot = null)
     {
         Directory.CreateDirectory(folder);
         var md = new StringBuilder();
@@ -54,6 +55,7 @@ public static partial class ReportWriter
             FixedKernelSection(md, v);
             SanitySection(md, v);
             MaskingSection(md, r, v);
+            if (storeRoot is not null) EigenSection(md, r, v, folder, prefix, storeRoot);
         }
         TimingSection(md, r);
         AppendixSection(md, r);

@@ -13,14 +13,14 @@ public static class ReproductionReport
     {
         var results = ResultsCollector.Collect(plan, store, thisInvocation);
         AtomicFile.WriteJson(store.ResultsPath, results);
-        return Render(results, folder ?? store.ReportFolder);
+        return Render(results, folder ?? store.ReportFolder, store.Root);
     }
 
-    /// <summary>The report of results already collected (e.g. a committed results.json).</summary>
-    public static Written Render(ReproductionResults results, string folder)
+    /// <summary>The report of results already collected (e.g. a committed results.json); images are copied from the store when given.</summary>
+    public static Written Render(ReproductionResults results, string folder, string? storeRoot = null)
     {
         var verdicts = ClaimRegistry.Evaluate(results);
-        return new Written(results, verdicts, ReportWriter.Write(results, verdicts, folder));
+        return new Written(results, verdicts, ReportWriter.Write(results, verdicts, folder, storeRoot));
     }
 
     /// <summary>What executors call for the plan's report step.</summary>

@@ -1,3 +1,4 @@
+using NtkRepro.Eigenimages;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
 using NtkRepro.Linearization;
@@ -86,6 +87,31 @@ public class ClaimRegistryTests
         Assert.Equal('0', worst[firstOnes[1]]);
         Assert.Equal(pgd[100..], worst[100..]);                               // beyond the suite's images, the evaluation's own attack
         Assert.Equal(pgd, eval.WorstCaseRobustCorrect);
+    }
+
+    [Fact]
+    public void C16ComparesTheLowFrequencyEnergyOfTheAtKernelsEigenImagesWithTheBenignAndInitialOnes()
+    {
+        EigenImageRun Run(int r, int c, double initial, double benign, double adversarial)
+        {
+            EigenImageResult Row(string label, double lfe) => new($"{label} (epoch 10)", null, c, 50, [1, 0.5, 0.2], [0.5, 0.25, 0.1], null, 600, 0.001, true,
+                Enumerable.Range(1, 3).Select(i => new EigenImage($"u{i}", "eigenvector", i, 1.0 / i, 1, 0.1, 0.9, lfe + 0.01 * i + 0.003 * r, 1, 0.1, []))
+                    .Append(new EigenImage("-u1", "negative", 1, 1, -1, 0.1, 0.9, 0.99, 1, 0.1, [])).ToList(), 10, 2);
+            return new EigenImageRun(r, c, "g.png", new EigenImageReport(c, "proxy", ["u1", "u2", "u3", "-u1"], [Row("initial", initial), Row("benign", benign), Row("adversarial", adversarial)], "g.png"));
+        }
+        ClaimVerdict C16(Func<int, int, (double, double, double)> lfe)
+        {
+            var r = new ResultsBuilder().Build();
+            var runs = Enumerable.Range(0, 4).SelectMany(rep => new[] { 0, 1 }.Select(c => { var (i, b, a) = lfe(rep, c); return Run(rep, c, i, b, a); })).ToList();
+            return Verdict(r with { Variants = [r.Variants[0] with { EigenImages = runs }] }, "C16");
+        }
+        var clear = C16((rep, c) => (0.08, 0.3, 0.6 + 0.02 * c));
+        Assert.Equal(NtkRepro.Claims.Verdict.Reproduced, clear.Verdict);
+        Assert.Contains("AT − benign low-frequency energy: 0.31", clear.Measured);
+        // The negative image (0.99) is not an eigenvector image: it must not enter the proxy.
+        Assert.Equal(NtkRepro.Claims.Verdict.Contradicted, C16((rep, c) => (0.08, 0.6, 0.3)).Verdict);
+        Assert.Equal(NtkRepro.Claims.Verdict.Inconclusive, C16((rep, c) => (0.08, 0.5 + (rep % 2 == 0 ? 0.1 : -0.1), 0.5)).Verdict);
+        Assert.Equal(NtkRepro.Claims.Verdict.NotRun, Verdict(new ResultsBuilder().Build(), "C16").Verdict);
     }
 
     [Fact]

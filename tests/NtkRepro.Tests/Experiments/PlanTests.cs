@@ -27,7 +27,8 @@ public class PlanTests
             int masking = p.Masking is null ? 0
                 : p.SpawnParents.Count * p.ChildDynamics.Count + (spawns.Count - 1) + (p.FixedKernelOf(v) is null ? 0 : 1)
                   + (p.SchedulesOf(v).Contains(ScheduleKind.Adversarial) ? new[] { spawns.Max(), p.Stage1Epochs }.Distinct().Count() : 0);
-            return p.ReplicatesOf(v) * (2 * p.SchedulesOf(v).Count + stage1Evals + 2 * children + masking);
+            int eigen = p.EigenImages is not null && p.ReducedScopeOf(v) is null ? 1 : 0;
+            return p.ReplicatesOf(v) * (2 * p.SchedulesOf(v).Count + stage1Evals + 2 * children + masking + eigen);
         });
         Assert.Equal(expected + 1, plan.Steps.Count);
         Assert.Equal(4, plan.Waves.Count);
