@@ -45,7 +45,7 @@ public static class PerSampleGradients
                     foreach (var (parameter, gradient) in RecordingAlgebra.ParameterGradients(algebra.Records[r], gradOutputs[r], cache))
                     {
                         var (offset, count) = written.Claim(parameter, algebra.Records[r].Layer);
-                        target.narrow(1, offset, count).copy_(gradient);
+                        target.narrow(1, offset, count).copy_(gradient.detach()); // rows are data: no graph back to the activations
                     }
                 written.RequireAll();
             }

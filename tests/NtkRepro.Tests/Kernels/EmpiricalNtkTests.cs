@@ -87,6 +87,7 @@ public class EmpiricalNtkTests
         long body = rows.shape[2] - head;
         Assert.Equal(0f, rows[.., .., ..(int)body].abs().max().item<float>());
         Assert.True(rows[.., .., (int)body..].abs().max().item<float>() > 0);
+        Assert.False(rows.requires_grad, "Jacobian rows are data: a graph back to the activations would make any later gradient through a kernel fail");
     }
 
     [Fact]
