@@ -1,3 +1,4 @@
+using NtkRepro.Training;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
 using NtkRepro.Reporting;
@@ -37,16 +38,31 @@ public class SmokeReproductionTests(SmokeReproduction smoke) : IClassFixture<Smo
     public void ReproduceSmokeRunsEveryStepWritesTheReportAndMatchesTheBaseline()
     {
         var r = smoke.Results;
-        var v = Assert.Single(r.Variants);
+        Assert.Equal(["synthetic-eps4", "synthetic-eps8"], r.Variants.Select(x => x.Variant.Name));
+        var v = r.Variants[0];
         Assert.True(r.Progress.Complete);
         Assert.Equal(2 * 3, v.Stage1.Count);
         Assert.All(v.Stage1, s => Assert.NotNull(s.Kernels));
         Assert.Equal(2 * 2 * 2 * 3, v.Children.Count);
         Assert.Equal(2, v.FixedKernel.Count);
         Assert.All(v.Children.Concat(v.FixedKernel), c => Assert.True(c.Eval.Sanity.Ok, c.Run));
+        // The masking suite ran on every robust figure a claim reads: the children at the last spawn epoch and the section-7 run.
+        Assert.All(v.Children.Where(c => c.SpawnEpoch == 3).Concat(v.FixedKernel), c => Assert.NotNull(c.Eval.Masking));
+        Assert.Equal(2, v.EigenImages!.Count);
+        Assert.All(v.EigenImages, e => Assert.Equal(["initial", "benign", "adversarial"], e.Report.Rows.Select(x => x.Label.Split(' ')[0])));
+        // ε = 8/255 at its reduced scope: no switch run, one spawn epoch, no section 7, no eigen-images.
+        var at8 = r.Variants[1];
+        Assert.Equal([ScheduleKind.Benign, ScheduleKind.Adversarial], at8.Stage1.Select(x => x.Schedule).Distinct().Order());
+        Assert.All(at8.Children, c => Assert.Equal(3, c.SpawnEpoch));
+        Assert.Empty(at8.FixedKernel);
+        Assert.Empty(at8.EigenImages ?? []);
+        var readme = File.ReadAllText(Path.Combine(smoke.Store, "report", "README.md"));
+        Assert.Contains("## Gradient-masking checks", readme);
+        Assert.Contains("### Verdicts side by side", readme);
+        Assert.True(new FileInfo(Path.Combine(smoke.Store, "report", "synthetic-eps4-eigen-class-0.png")).Length > 0);
         Assert.Contains("oneDNN", r.Timings[0].Machine);
-        foreach (var file in new[] { "README.md", "fig1a-velocity.png", "fig1b-distance-to-final.png", "fig1c-effective-rank.png",
-                     "fig1d-specialization.png", "fig2-benign-parent-robust.png", "fig2-adversarial-parent-clean.png", "fig2-first-order.png" })
+        foreach (var file in new[] { "README.md" }.Concat(new[] { "fig1a-velocity.png", "fig1b-distance-to-final.png", "fig1c-effective-rank.png",
+                     "fig1d-specialization.png", "fig2-benign-parent-robust.png", "fig2-adversarial-parent-clean.png", "fig2-first-order.png" }.Select(f => "synthetic-eps4-" + f)))
             Assert.True(new FileInfo(Path.Combine(smoke.Store, "report", file)).Length > 0, file);
         var verdicts = ClaimRegistry.Evaluate(r);
         Assert.All(verdicts, x => Assert.Contains(x.Verdict, new[] { Verdict.NotTestable, Verdict.NotRun }));

@@ -69,8 +69,9 @@ public class PresetTests
     {
         Assert.Contains("known: smoke, mini", Assert.Throws<ArgumentException>(() => Presets.Get("huge")).Message);
         Assert.Contains("runs cifar10, cifar100", Assert.Throws<ArgumentException>(() => Presets.Paper.Restrict(["svhn"], null)).Message);
-        Assert.Contains("runs ε = 4, 8", Assert.Throws<ArgumentException>(() => Presets.Mini.Restrict(null, [16])).Message);
-        Assert.Equal(["cifar10-eps8"], Presets.Mini.Restrict(null, [8]).Variants.Select(v => v.Name));
+        Assert.Contains("runs ε = 4 (/255)", Assert.Throws<ArgumentException>(() => Presets.Mini.Restrict(null, [8])).Message);
+        Assert.Contains("runs ε = 4, 8", Assert.Throws<ArgumentException>(() => Presets.MiniExtended.Restrict(null, [16])).Message);
+        Assert.Equal(["cifar10-eps8"], Presets.MiniExtended.Restrict(null, [8]).Variants.Select(v => v.Name));
         Assert.Single(Presets.Paper.Restrict(["cifar100"], [8]).Variants);
     }
 
