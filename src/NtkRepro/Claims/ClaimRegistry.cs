@@ -235,12 +235,8 @@ public static class ClaimRegistry
             {
                 var runs = d.Variant.EigenImages ?? [];
                 if (runs.Count == 0) throw new MissingResultException("no eigen-images of this variant yet");
-                double Proxy(EigenImageRun run, string row)
-                {
-                    var result = run.Report.Rows.FirstOrDefault(x => x.Label.StartsWith(row, StringComparison.Ordinal))
-                                 ?? throw new MissingResultException($"replicate {run.Replicate}, class {run.Class}: no '{row}' row");
-                    return result.Images.Where(i => i.Kind == "eigenvector").Average(i => i.LowFrequencyEnergy);
-                }
+                double Proxy(EigenImageRun run, string row) => (run.EigenvectorEnergies(row)
+                    ?? throw new MissingResultException($"replicate {run.Replicate}, class {run.Class}: no '{row}' row")).Average();
                 Estimate Difference(string other) => PerReplicate(runs.GroupBy(x => x.Replicate).OrderBy(g => g.Key)
                     .Select(g => g.Average(run => Proxy(run, "adversarial") - Proxy(run, other))));
                 return

@@ -22,7 +22,14 @@ public sealed record KernelRef(ScheduleKind Schedule, int Replicate, double Epoc
 public sealed record KernelDistance(KernelRef A, KernelRef B, double Distance);
 
 /// <summary>One class's eigen-images of one replicate (rows: initial, benign, adversarial); <see cref="Grid"/> is the PNG, relative to the store.</summary>
-public sealed record EigenImageRun(int Replicate, int Class, string Grid, EigenImageReport Report);
+public sealed record EigenImageRun(int Replicate, int Class, string Grid, EigenImageReport Report)
+{
+    /// <summary>The low-frequency energy of each eigenvector image (u1…uk) of a row ("initial", "benign", "adversarial"); null when the row is missing.</summary>
+    public IReadOnlyList<double>? EigenvectorEnergies(string row) =>
+        Report.Rows.FirstOrDefault(x => x.Label.StartsWith(row, StringComparison.Ordinal)) is { } result
+            ? result.Images.Where(i => i.Kind == "eigenvector").Select(i => i.LowFrequencyEnergy).ToList()
+            : null;
+}
 
 /// <summary>Everything measured for one variant (dataset, ε), every replicate.</summary>
 public sealed record VariantResults(

@@ -34,10 +34,8 @@ public static partial class ReportWriter
         md.AppendLine("|---:|---:|---:|---:|---:|");
         foreach (var run in runs.OrderBy(x => x.Replicate).ThenBy(x => x.Class))
         {
-            string Cell(string row) => run.Report.Rows.FirstOrDefault(x => x.Label.StartsWith(row, StringComparison.Ordinal)) is { } res
-                ? string.Join(" / ", res.Images.Where(i => i.Kind == "eigenvector").Select(i => i.LowFrequencyEnergy.ToString("0.000", Inv)))
-                : "—";
-            md.AppendLine($"| {run.Replicate} | {run.Class} | {Cell("initial")} | {Cell("benign")} | {Cell("adversarial")} |");
+            string Energies(string row) => run.EigenvectorEnergies(row) is { } e ? string.Join(" / ", e.Select(x => x.ToString("0.000", Inv))) : "—";
+            md.AppendLine($"| {run.Replicate} | {run.Class} | {Energies("initial")} | {Energies("benign")} | {Energies("adversarial")} |");
         }
         md.AppendLine();
         md.AppendLine("Cells: the low-frequency energy of the u1 / u2 / u3 images.");

@@ -1,3 +1,4 @@
+using NtkRepro.Claims;
 using System.Text;
 using NtkRepro.Attacks;
 using NtkRepro.Experiments;
@@ -26,7 +27,7 @@ public static partial class ReportWriter
         md.AppendLine();
         md.AppendLine($"Every robust figure a claim uses is attacked again on {any.Subset} by a stronger suite, white-box through the model itself " +
                       $"({string.Join(", ", any.Attacks.Select(a => a.Attack))}); the claim's robust figure is the per-image worst case over the evaluation's attack and the suite. " +
-                      $"Checks (fixed before any result): the {any.SweepAttack} sweep must not rise with ε by more than {any.Tolerance} image(s) and must end at most {Pct(any.MaxAccuracyAtLargestRadius)} at the largest radius; " +
+                      $"Checks (fixed before any result): the {any.SweepAttack} sweep must not rise with ε by more than {any.Tolerance} image(s) and must end at most {Format.Percent(any.MaxAccuracyAtLargestRadius)} at the largest radius; " +
                       "a transfer attack crafted on the parent must not break more than that many images the white-box suite could not; no non-finite gradients. " +
                       "A figure that fails makes its claims inconclusive. Means over replicates; the evaluation's own figure (all test images) first.");
         md.AppendLine();
@@ -36,15 +37,13 @@ public static partial class ReportWriter
         foreach (var g in figures)
         {
             var reports = g.Select(f => f.Eval.Masking!).ToList();
-            string Mean(Func<MaskingReport, double?> f) => reports.Select(f).OfType<double>().ToList() is { Count: > 0 } xs ? Pct(xs.Average()) : "—";
+            string Mean(Func<MaskingReport, double?> f) => reports.Select(f).OfType<double>().ToList() is { Count: > 0 } xs ? Format.Percent(xs.Average()) : "—";
             var failures = g.Where(f => !f.Eval.Masking!.Ok).Select(f => $"r{f.Replicate}: {string.Join("; ", f.Eval.Masking!.FailedChecks)}").ToList();
-            md.AppendLine($"| {g.Key} | {reports.Count} | {Pct(g.Average(f => f.Eval.UncheckedRobustAccuracy))} | {Mean(m => m.CleanAccuracy)} | " +
+            md.AppendLine($"| {g.Key} | {reports.Count} | {Format.Percent(g.Average(f => f.Eval.UncheckedRobustAccuracy))} | {Mean(m => m.CleanAccuracy)} | " +
                           $"{string.Join(" | ", any.Attacks.Select((a, i) => Mean(m => i < m.Attacks.Count ? m.Attacks[i].Accuracy : null)))} | {Mean(m => m.WorstCaseAccuracy)} | " +
                           $"{string.Join(" | ", radii.Select((r, i) => Mean(m => i < m.Sweep.Count ? m.Sweep[i].Accuracy : null)))} | {Mean(m => m.TransferAccuracy)} | " +
                           $"{Mean(m => m.ZeroGradientFraction)} | {(failures.Count == 0 ? "pass" : "**" + Cell(string.Join(" · ", failures)) + "**")} |");
         }
         md.AppendLine();
     }
-
-    private static string Pct(double x) => $"{100 * x:0.0}%";
 }
