@@ -32,12 +32,27 @@ public sealed record Claim(
         }
         catch (SuspectedMaskingException e)
         {
-            return Make(Verdict.Inconclusive, "a robust figure it needs may be masked: " + e.Message);
+            return Make(Verdict.Inconclusive, "a robust figure it needs may be masked: " + e.Message + RegardlessOfMasking(results, variant));
         }
         catch (MissingResultException e)
         {
-            var waiting = results.Progress.Complete ? "" : $" (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)";
-            return Make(Verdict.NotRun, e.Message + waiting);
+            var reason = results.Progress.Complete ? "" : $" (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)";
+            return Make(Verdict.NotRun, e.Message + reason);
+        }
+    }
+
+    /// <summary>What the tests read on the per-image worst-case figures with the suspicion set aside (shown, never the verdict).</summary>
+    private string RegardlessOfMasking(ReproductionResults results, VariantResults variant)
+    {
+        try
+        {
+            using var waived = ClaimData.WaiveMaskingChecks();
+            var tests = Tests!(new ClaimData(results, variant));
+            return $". Set aside, the worst-case figures would make it {VerdictText.Of(VerdictText.From(tests.Select(t => t.Decision)))}: {string.Join("; ", tests.Select(Describe))}";
+        }
+        catch (MissingResultException)
+        {
+            return "";
         }
     }
 

@@ -119,7 +119,7 @@ public static class ClaimRegistry
                 var switchRuns = d.Series(ScheduleKind.Switch).Select(s => s.Replicate).ToList();
                 var b = d.FinalKernelReplicates(ScheduleKind.Benign);
                 var a = d.FinalKernelReplicates(ScheduleKind.Adversarial);
-                if (b.Count == 0 || a.Count == 0) throw new MissingResultException("no final kernels of the benign and AT runs yet");
+                if (b.Count == 0 || a.Count == 0) throw new MissingResultException("no final kernels of the benign and AT runs");
                 double MeanTo(KernelRef x, ScheduleKind kind, IReadOnlyList<int> reps) => reps.Average(r => d.Distance(x, new KernelRef(kind, r, d.FinalEpoch)));
                 return
                 [
@@ -234,7 +234,7 @@ public static class ClaimRegistry
             d =>
             {
                 var runs = d.Variant.EigenImages ?? [];
-                if (runs.Count == 0) throw new MissingResultException("no eigen-images of this variant yet");
+                if (runs.Count == 0) throw new MissingResultException("no eigen-images of this variant");
                 double Proxy(EigenImageRun run, string row) => (run.EigenvectorEnergies(row)
                     ?? throw new MissingResultException($"replicate {run.Replicate}, class {run.Class}: no '{row}' row")).Average();
                 Estimate Difference(string other) => PerReplicate(runs.GroupBy(x => x.Replicate).OrderBy(g => g.Key)
@@ -262,9 +262,13 @@ public static class ClaimRegistry
                 var judged = reproduced.Select(x => x.Claim.Evaluate(d.Results, at8))
                     .Where(x => x.Verdict is Verdict.Reproduced or Verdict.Contradicted or Verdict.Inconclusive).ToList();
                 if (judged.Count == 0) throw new MissingResultException($"none of {string.Join(", ", reproduced.Select(x => x.Claim.Id))} (reproduced at 4/255) has run at 8/255");
-                return judged.SelectMany(c => c.Tests.Select(t => new TestResult($"{c.Id} at 8/255: {t.Name}", t.Estimate, t.Unit, $"{c.Id} reproduced at 8/255",
+                var leftOut = reproduced.Select(x => x.Claim.Id).Except(judged.Select(c => c.Id)).ToList();
+                string leftOutNote = leftOut.Count == 0 ? "" : $"; left out, reproduced at 4/255 but not run at 8/255: {string.Join(", ", leftOut)}";
+                var tests = judged.SelectMany(c => c.Tests.Select(t => new TestResult($"{c.Id} at 8/255: {t.Name}", t.Estimate, t.Unit, $"{c.Id} reproduced at 8/255",
                     c.Verdict switch { Verdict.Reproduced => Decision.Supported, Verdict.Contradicted => Decision.Contradicted, _ => Decision.Undecided },
                     $"{c.Id} {VerdictText.Of(c.Verdict)} at 8/255 ({t.Interval})", t.Excluded))).ToList();
+                tests[^1] = tests[^1] with { Interval = tests[^1].Interval + leftOutNote };
+                return tests;
             }),
 
         new("C18", "§1, §3", "Like benign training, AT yields a distinct kernel that converges within the first few epochs", "qualitative",
@@ -274,7 +278,7 @@ public static class ClaimRegistry
             d =>
             {
                 var b = d.FinalKernelReplicates(ScheduleKind.Benign);
-                if (b.Count == 0) throw new MissingResultException("no benign final kernel yet");
+                if (b.Count == 0) throw new MissingResultException("no benign final kernel");
                 int t = d.EpochAt(0.2);
                 return [Tests.Above($"benign–AT distance − AT distance to final at epoch {t}", PerReplicate(d.Series(ScheduleKind.Adversarial).Select(s =>
                     b.Average(r => d.Distance(new KernelRef(ScheduleKind.Adversarial, s.Replicate, d.FinalEpoch), new KernelRef(ScheduleKind.Benign, r, d.FinalEpoch)))

@@ -10,6 +10,11 @@ public static class PresetDeviations
 {
     private static string N(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
 
+    private static string Suite(Attacks.MaskingConfig? m) => m is null ? "none"
+        : $"{(m.Subset is { } n ? $"the first {n} test images" : "every test image")}, PGD-{m.PgdSteps} × {m.PgdRestarts} restarts, APGD-CE-{m.ApgdIterations}, sweep PGD-{m.SweepSteps}";
+
+    private static string Classes(EigenImageSpec? e) => e is null ? "no class (C16 not run)" : $"class{(e.Classes.Count == 1 ? "" : "es")} {string.Join(", ", e.Classes)}";
+
     public static IReadOnlyList<string> Between(Preset p, Preset paper)
     {
         var d = new List<string>(p.Notes);
@@ -42,6 +47,9 @@ public static class PresetDeviations
                 ? $"section 7: {f.Dynamics} child of the {f.Parent} parent at epoch {N(f.SpawnEpoch)}, {f.Epochs} epochs, instead of epoch {N(g.SpawnEpoch)}, {g.Epochs} epochs"
                 : "section 7 is not run");
         If(p.EvalAttack != paper.EvalAttack, $"evaluation attack {p.EvalAttack} instead of {paper.EvalAttack}");
+        If(p.Masking != paper.Masking, $"gradient-masking suite (beyond the paper): {Suite(p.Masking)} instead of {Suite(paper.Masking)}");
+        If(!(p.EigenImages?.Classes ?? []).SequenceEqual(paper.EigenImages?.Classes ?? []),
+            $"eigen-images (C16) of {Classes(p.EigenImages)} instead of {Classes(paper.EigenImages)}");
         return d;
     }
 }

@@ -17,7 +17,7 @@ public static partial class ReportWriter
         md.AppendLine();
         md.AppendLine($"From a grey image, signed-gradient ascent on cos(∇θ f_c(x), J_cᵀu_i) for the top eigenvectors u_i of the class kernel K_cc " +
                       $"({runs[0].Report.Rows[0].Steps} steps of {runs[0].Report.Rows[0].StepSize}); rows: initial (epoch 0), benign and AT kernels at the end of training. " +
-                      $"Proxy: {runs[0].Report.Proxy} White noise scores about 0.078.");
+                      $"Proxy: {runs[0].Report.Proxy}.");
         md.AppendLine();
         foreach (var run in runs.Where(x => x.Replicate == runs.Min(y => y.Replicate)).OrderBy(x => x.Class))
         {

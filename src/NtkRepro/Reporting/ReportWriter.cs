@@ -128,7 +128,8 @@ public static partial class ReportWriter
     {
         md.AppendLine("**What this scale can and cannot test.** ");
         var notTestable = verdicts.Where(v => v.Verdict == Verdict.NotTestable).ToList();
-        var inconclusive = verdicts.Where(v => v.Verdict == Verdict.Inconclusive).ToList();
+        var inconclusive = verdicts.Where(v => v.Verdict == Verdict.Inconclusive && v.Tests.Count > 0).ToList();
+        var suspected = verdicts.Where(v => v.Verdict == Verdict.Inconclusive && v.Tests.Count == 0).ToList();
         var notRun = verdicts.Where(v => v.Verdict == Verdict.NotRun).ToList();
         int n = r.Variants.FirstOrDefault(v => v.Variant.Name == verdicts[0].Variant) is { } variant ? ReplicatesOf(variant) : r.Replicates;
         var parts = new List<string>
@@ -138,6 +139,8 @@ public static partial class ReportWriter
         if (notTestable.Count > 0) parts.Add("Not testable here: " + string.Join("; ", notTestable.Select(v => $"{v.Id} ({v.Measured})")) + ".");
         if (inconclusive.Count > 0)
             parts.Add("Within noise: " + string.Join("; ", inconclusive.Select(v => $"{v.Id} ({string.Join(", ", v.Tests.Where(t => t.Decision == Statistics.Decision.Undecided).Select(t => $"{t.Name}: {t.Excluded ?? t.Interval}"))})")) + ".");
+        if (suspected.Count > 0)
+            parts.Add($"Inconclusive because a robust figure they need failed its gradient-masking checks (see the table of the checks): {string.Join(", ", suspected.Select(v => v.Id))}.");
         if (notRun.Count > 0) parts.Add("Not run: " + string.Join("; ", notRun.Select(v => $"{v.Id} ({v.Measured})")) + ".");
         md.AppendLine(string.Join(" ", parts));
         md.AppendLine();

@@ -29,13 +29,21 @@ public class ClaimRegistryTests
     [Fact]
     public void C17HoldsWhenEveryClaimReproducedAt4IsReproducedAt8AndNamesTheOnesThatAreNot()
     {
-        var same = ClaimRegistry.Evaluate(ResultsBuilder.TwoRadii(new ResultsBuilder(), new ResultsBuilder()));
+        var twoRadii = ResultsBuilder.TwoRadii(new ResultsBuilder(), new ResultsBuilder());
+        var same = ClaimRegistry.Evaluate(twoRadii);
         var c17 = same.Single(v => v.Id == "C17" && v.Variant == "cifar10-eps4");
         Assert.Equal(NtkRepro.Claims.Verdict.Reproduced, c17.Verdict);
         Assert.Contains(c17.Tests, t => t.Name.StartsWith("C3 at 8/255: "));
         var at8 = same.Single(v => v.Id == "C17" && v.Variant == "cifar10-eps8");
         Assert.Equal(NtkRepro.Claims.Verdict.NotRun, at8.Verdict);
         Assert.Contains("judged on the ε = 4/255 variant", at8.Measured);
+        Assert.DoesNotContain("left out", c17.Measured);
+
+        // C16 reproduced at 4/255 with no eigen-images at 8/255: left out of the verdict, and named.
+        var eigenAt4Only = twoRadii with { Variants = [twoRadii.Variants[0] with { EigenImages = EigenRuns((rep, c) => (0.08, 0.3, 0.6)) }, twoRadii.Variants[1]] };
+        var withC16 = ClaimRegistry.Evaluate(eigenAt4Only).Single(v => v.Id == "C17" && v.Variant == "cifar10-eps4");
+        Assert.Equal(NtkRepro.Claims.Verdict.Reproduced, withC16.Verdict);
+        Assert.Contains("not run at 8/255: C16", withC16.Measured);
 
         // At 8/255 the AT parent's children are no more robust than the benign parent's: C3 is contradicted there.
         var reversed = new ResultsBuilder { Child = (p, t, d) => (d == Dynamics.Centered ? 0.3 : 0.6, d == Dynamics.Centered ? (t == 1 ? 0.10 : 0.25) : 0.03) };
@@ -65,6 +73,11 @@ public class ClaimRegistryTests
             Assert.Equal(NtkRepro.Claims.Verdict.Inconclusive, c.Verdict);
             Assert.Contains("may be masked: replicate 1: masking checks failed on the first images: the ε sweep ends at 40%", c.Measured);
         }
+        // What the tests would read with the suspicion set aside is shown, not decided on: C3's figures are those of the clean run.
+        var c3 = verdicts.Single(x => x.Id == "C3");
+        var unmasked = ClaimRegistry.Evaluate(r).Single(x => x.Id == "C3");
+        Assert.Contains($"Set aside, the worst-case figures would make it reproduced: {unmasked.Measured}", c3.Measured);
+        Assert.Empty(c3.Tests);
         Assert.Equal(NtkRepro.Claims.Verdict.Reproduced, verdicts.Single(x => x.Id == "C11").Verdict); // the benign parent's children are not suspect
         Assert.Contains(FigureSet.From(masked, verdicts).Figures, f => f.Name == "cifar10-eps4.child.adversarial@10.centered.robust");
     }
@@ -89,8 +102,8 @@ public class ClaimRegistryTests
         Assert.Equal(pgd, eval.WorstCaseRobustCorrect);
     }
 
-    [Fact]
-    public void C16ComparesTheLowFrequencyEnergyOfTheAtKernelsEigenImagesWithTheBenignAndInitialOnes()
+    /// <summary>Eigen-image runs of 4 replicates x classes 0 and 1 with the given low-frequency energies (initial, benign, AT) per replicate and class.</summary>
+    private static List<EigenImageRun> EigenRuns(Func<int, int, (double, double, double)> lfe)
     {
         EigenImageRun Run(int r, int c, double initial, double benign, double adversarial)
         {
@@ -99,11 +112,16 @@ public class ClaimRegistryTests
                     .Append(new EigenImage("-u1", "negative", 1, 1, -1, 0.1, 0.9, 0.99, 1, 0.1, [])).ToList(), 10, 2);
             return new EigenImageRun(r, c, "g.png", new EigenImageReport(c, "proxy", ["u1", "u2", "u3", "-u1"], [Row("initial", initial), Row("benign", benign), Row("adversarial", adversarial)], "g.png"));
         }
+        return Enumerable.Range(0, 4).SelectMany(rep => new[] { 0, 1 }.Select(c => { var (i, b, a) = lfe(rep, c); return Run(rep, c, i, b, a); })).ToList();
+    }
+
+    [Fact]
+    public void C16ComparesTheLowFrequencyEnergyOfTheAtKernelsEigenImagesWithTheBenignAndInitialOnes()
+    {
         ClaimVerdict C16(Func<int, int, (double, double, double)> lfe)
         {
             var r = new ResultsBuilder().Build();
-            var runs = Enumerable.Range(0, 4).SelectMany(rep => new[] { 0, 1 }.Select(c => { var (i, b, a) = lfe(rep, c); return Run(rep, c, i, b, a); })).ToList();
-            return Verdict(r with { Variants = [r.Variants[0] with { EigenImages = runs }] }, "C16");
+            return Verdict(r with { Variants = [r.Variants[0] with { EigenImages = EigenRuns(lfe) }] }, "C16");
         }
         var clear = C16((rep, c) => (0.08, 0.3, 0.6 + 0.02 * c));
         Assert.Equal(NtkRepro.Claims.Verdict.Reproduced, clear.Verdict);

@@ -49,6 +49,8 @@ public class PresetTests
         Assert.Contains(mini, d => d.StartsWith($"stage 1: {Presets.Mini.Stage1Epochs} epochs instead of 100"));
         Assert.Contains(mini, d => d.StartsWith("network small-cnn of width 16 instead of resnet18"));
         Assert.Contains(mini, d => d.Contains($"{Presets.Mini.Replicates} replicate seeds instead of 3"));
+        Assert.Contains(mini, d => d.StartsWith("gradient-masking suite (beyond the paper): the first 200 test images, PGD-20 × 2 restarts, APGD-CE-50, sweep PGD-10 instead of the first 1000 test images"));
+        Assert.Contains("eigen-images (C16) of classes 0, 1 instead of classes 0, 1, 2, 3, 4, 5, 6, 7, 8, 9", mini);
         Assert.Contains(mini, d => d.Contains("ε = 4/255 (the whole protocol) instead of 4/255 and 8/255"));
         var changed = Presets.Mini with { Stage2Epochs = 7 };
         Assert.Contains(changed.Deviations, d => d == "stage 2: 7 epochs instead of 100");
@@ -69,9 +71,9 @@ public class PresetTests
     {
         Assert.Contains("known: smoke, mini", Assert.Throws<ArgumentException>(() => Presets.Get("huge")).Message);
         Assert.Contains("runs cifar10, cifar100", Assert.Throws<ArgumentException>(() => Presets.Paper.Restrict(["svhn"], null)).Message);
-        Assert.Contains("runs ε = 4 (/255)", Assert.Throws<ArgumentException>(() => Presets.Mini.Restrict(null, [8])).Message);
-        Assert.Contains("runs ε = 4, 8", Assert.Throws<ArgumentException>(() => Presets.MiniExtended.Restrict(null, [16])).Message);
-        Assert.Equal(["cifar10-eps8"], Presets.MiniExtended.Restrict(null, [8]).Variants.Select(v => v.Name));
+        Assert.Contains("runs ε = 4 (/255)", Assert.Throws<ArgumentException>(() => Presets.NightlyGpu.Restrict(null, [8])).Message);
+        Assert.Contains("runs ε = 4, 8", Assert.Throws<ArgumentException>(() => Presets.Mini.Restrict(null, [16])).Message);
+        Assert.Equal(["cifar10-eps8"], Presets.Mini.Restrict(null, [8]).Variants.Select(v => v.Name));
         Assert.Single(Presets.Paper.Restrict(["cifar100"], [8]).Variants);
     }
 

@@ -43,7 +43,8 @@ public static class Baselines
             {
                 var mismatch = Path.Combine(folder, "__snapshots__", "__mismatch__", FileName);
                 Directory.CreateDirectory(Path.GetDirectoryName(mismatch)!);
-                File.WriteAllText(mismatch, Newtonsoft.Json.JsonConvert.SerializeObject(received, Newtonsoft.Json.Formatting.Indented));
+                // Snapshooter's own serializer (enums as names...), so that an accepted snapshot is one Snapshooter then matches.
+                File.WriteAllText(mismatch, new Snapshooter.Core.Serialization.SnapshotSerializer(new Snapshooter.Core.Serialization.GlobalSnapshotSettingsResolver()).SerializeObject(received));
                 Assert.Fail($"{diffs.Count(d => d.Fails)} figure(s) or verdict(s) of preset '{received.Preset}' differ from {verified} beyond tolerance " +
                             $"(of {received.Figures.Count} figures and {received.Verdicts.Count} verdicts):\n" + FigureSet.FormatDifferences(diffs) +
                             $"\nReceived snapshot written to {mismatch}; review it and accept with 'dotnet msbuild -t:AcceptBaselines'.");
