@@ -22,6 +22,7 @@ public static class BenchCommand
         var noResNet = new Option<bool>("--no-resnet") { Description = "Skip the ResNet-18" };
         var resnetWidth = new Option<int>("--resnet-width") { DefaultValueFactory = _ => d.ResNetWidth, Description = "ResNet-18 width (64 is standard; 16 on a CPU)" };
         var points = new Option<int>("--ntk-points") { DefaultValueFactory = _ => d.NtkPoints, Description = "NTK points N (0: no NTK)" };
+        var consecutive = new Option<int>("--consecutive") { DefaultValueFactory = _ => d.Consecutive, Description = "Steps of a training or PGD variant run back to back per round, each timed (1: every step cold, after the other variants; more: as an epoch runs them)" };
         var ntkRounds = new Option<int>("--ntk-rounds") { DefaultValueFactory = _ => d.NtkRounds, Description = "Timed rounds of the NTK" };
         var reference = new Option<bool>("--reference") { Description = "Also time the double-backward linearized step (slow)" };
         var peer = new Option<bool>("--peer") { Description = "Interleave PyTorch 1.13 + functorch (bench/peer/peer_bench.py) and print ours/theirs" };
@@ -31,14 +32,14 @@ public static class BenchCommand
         var threads = CommonOptions.Threads();
         var command = new Command("bench", "Time standard, linearized and centered steps, a PGD step and the NTK, interleaved; prints median (min–max)")
         {
-            rounds, warmup, batch, width, noResNet, resnetWidth, points, ntkRounds, reference, peer, peerPython, peerScript, device, threads,
+            rounds, warmup, batch, width, noResNet, resnetWidth, points, ntkRounds, reference, consecutive, peer, peerPython, peerScript, device, threads,
         };
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
             var dev = CommonOptions.Setup(parse.GetValue(device)!, parse.GetValue(threads));
             var output = parse.InvocationConfiguration.Output;
             var options = new StepBenchmark.Options(parse.GetValue(batch), parse.GetValue(rounds), parse.GetValue(warmup), parse.GetValue(width),
-                !parse.GetValue(noResNet), parse.GetValue(resnetWidth), parse.GetValue(points), parse.GetValue(ntkRounds), parse.GetValue(reference));
+                !parse.GetValue(noResNet), parse.GetValue(resnetWidth), parse.GetValue(points), parse.GetValue(ntkRounds), parse.GetValue(reference), parse.GetValue(consecutive));
             options.Validate();
             var peerOptions = !parse.GetValue(peer) ? null
                 : new PeerOptions(parse.GetValue(peerPython)!, parse.GetValue(peerScript) ?? PeerOptions.DefaultScript(), TorchSharp.torch.get_num_threads(),

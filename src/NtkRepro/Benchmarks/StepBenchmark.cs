@@ -14,12 +14,17 @@ namespace NtkRepro.Benchmarks;
 /// </summary>
 public static class StepBenchmark
 {
+    /// <param name="Consecutive">
+    /// Steps of a training or PGD variant run back to back per round (each timed): 1 times every step
+    /// cold, after other variants and the peer have run; more times steps as an epoch runs them,
+    /// after a step of their own kind. The NTK is always timed once per round.
+    /// </param>
     public sealed record Options(int Batch = 128, int Rounds = 20, int Warmup = 2, int Width = 16, bool IncludeResNet = true,
-        int ResNetWidth = 16, int NtkPoints = 100, int NtkRounds = 10, bool Reference = false)
+        int ResNetWidth = 16, int NtkPoints = 100, int NtkRounds = 10, bool Reference = false, int Consecutive = 5)
     {
         public void Validate()
         {
-            if (Batch < 1 || Rounds < 1 || Warmup < 0 || Width < 1 || ResNetWidth < 1 || NtkPoints < 0 || NtkRounds < 1)
+            if (Batch < 1 || Rounds < 1 || Warmup < 0 || Width < 1 || ResNetWidth < 1 || NtkPoints < 0 || NtkRounds < 1 || Consecutive < 1)
                 throw new ArgumentException($"bench options {this}: counts and widths must be positive (warm-up and NTK points may be 0)");
         }
     }
@@ -64,11 +69,15 @@ public static class StepBenchmark
         {
             foreach (var c in ours.Cases.Where(c => round < c.Rounds))
             {
-                void Ours() => ourTimes[c.Key].Add(TimeMs(c.Step, device));
+                int k = c.Variant.StartsWith("ntk") ? 1 : options.Consecutive;
+                void Ours()
+                {
+                    for (int i = 0; i < k; i++) ourTimes[c.Key].Add(TimeMs(c.Step, device));
+                }
                 void Theirs()
                 {
                     foreach (var layout in peerCases[c.Key])
-                        peerTimes[c.Key][layout].AddRange(process!.Run(PeerProcess.CaseName(c, layout), 1));
+                        peerTimes[c.Key][layout].AddRange(process!.Run(PeerProcess.CaseName(c, layout), k));
                 }
                 if (round % 2 == 0) { Ours(); Theirs(); }
                 else { Theirs(); Ours(); }

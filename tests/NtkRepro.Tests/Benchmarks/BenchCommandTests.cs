@@ -20,8 +20,9 @@ public class BenchCommandTests
     [Fact]
     public void TinyBenchPrintsTheMachineAndEveryRow()
     {
-        var (code, output, error) = Run([.. Tiny, "--ntk-points", "3", "--ntk-rounds", "1", "--reference"]);
+        var (code, output, error) = Run([.. Tiny, "--ntk-points", "3", "--ntk-rounds", "1", "--reference", "--consecutive", "2"]);
         Assert.True(code == 0, error);
+        Assert.Contains("each round times 2 consecutive steps of every training and PGD variant, the NTK once", output);
         Assert.Contains("machine: ", output);
         Assert.Contains("convolutions: ", output);
         Assert.DoesNotContain("peer", output.Split('\n').Where(l => l.StartsWith("model")).Single());
@@ -67,5 +68,8 @@ public class BenchCommandTests
         var (code, _, error) = Run("bench", "--rounds", "0");
         Assert.Equal(1, code);
         Assert.Contains("must be positive", error);
+        (code, _, error) = Run("bench", "--consecutive", "0");
+        Assert.Equal(1, code);
+        Assert.Contains("Consecutive = 0", error);
     }
 }
