@@ -36,8 +36,8 @@ public sealed record Claim(
         }
         catch (MissingResultException e)
         {
-            var reason = results.Progress.Complete ? "" : $" (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)";
-            return Make(Verdict.NotRun, e.Message + reason);
+            var waiting = results.Progress.Complete ? "" : $" (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)";
+            return Make(Verdict.NotRun, e.Message + waiting);
         }
     }
 
