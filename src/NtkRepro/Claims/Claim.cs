@@ -32,7 +32,7 @@ public sealed record Claim(
         }
         catch (SuspectedMaskingException e)
         {
-            return Make(Verdict.Inconclusive, "a robust figure it needs may be masked: " + e.Message + RegardlessOfMasking(results, variant));
+            return Make(Verdict.Inconclusive, "a robust figure it needs may be masked: " + e.Message + RegardlessOfMasking(results, variant)) with { MaskingSuspected = true };
         }
         catch (MissingResultException e)
         {

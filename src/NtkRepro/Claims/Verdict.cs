@@ -45,4 +45,4 @@ public sealed record TestResult(string Name, Estimate Estimate, string Unit, str
 
 /// <summary>A claim's verdict for one variant (dataset, ε): the tests behind it and a one-line account.</summary>
 public sealed record ClaimVerdict(string Id, string Variant, string Statement, string PaperFigure, string Statistic, string Rule,
-    Verdict Verdict, string Measured, IReadOnlyList<TestResult> Tests);
+    Verdict Verdict, string Measured, IReadOnlyList<TestResult> Tests, bool MaskingSuspected = false);

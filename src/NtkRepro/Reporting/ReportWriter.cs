@@ -128,9 +128,8 @@ public static partial class ReportWriter
     {
         md.AppendLine("**What this scale can and cannot test.** ");
         var notTestable = verdicts.Where(v => v.Verdict == Verdict.NotTestable).ToList();
-        var inconclusive = verdicts.Where(v => v.Verdict == Verdict.Inconclusive && v.Tests.Count > 0).ToList();
-        // An inconclusive claim without tests is one whose robust figure failed the masking checks (Claim.Evaluate).
-        var suspected = verdicts.Where(v => v.Verdict == Verdict.Inconclusive && v.Tests.Count == 0).ToList();
+        var inconclusive = verdicts.Where(v => v.Verdict == Verdict.Inconclusive && !v.MaskingSuspected).ToList();
+        var suspected = verdicts.Where(v => v.MaskingSuspected).ToList();
         var notRun = verdicts.Where(v => v.Verdict == Verdict.NotRun).ToList();
         int n = r.Variants.FirstOrDefault(v => v.Variant.Name == verdicts[0].Variant) is { } variant ? ReplicatesOf(variant) : r.Replicates;
         var parts = new List<string>
