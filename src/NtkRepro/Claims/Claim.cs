@@ -8,6 +8,10 @@ namespace NtkRepro.Claims;
 /// (written before any result and never tuned after), the scales where it cannot be tested and
 /// why, and the tests themselves, computed from a variant's results.
 /// </summary>
+/// <param name="ReadsOtherClaims">
+/// Its tests are other claims' tests (C17: the 8/255 verdicts of the claims reproduced at 4/255):
+/// which ones depends on those verdicts, so they are not recorded as figures of their own.
+/// </param>
 public sealed record Claim(
     string Id,
     string Where,
@@ -17,12 +21,13 @@ public sealed record Claim(
     string Rule,
     IReadOnlyDictionary<Scale, string> NotTestable,
     Func<ClaimData, IReadOnlyList<TestResult>>? Tests,
-    string? NotBuilt = null)
+    string? NotBuilt = null,
+    bool ReadsOtherClaims = false)
 {
     public ClaimVerdict Evaluate(ReproductionResults results, VariantResults variant)
     {
         ClaimVerdict Make(Verdict v, string measured, IReadOnlyList<TestResult>? tests = null) =>
-            new(Id, variant.Variant.Name, Statement, PaperFigure, Statistic, Rule, v, measured, tests ?? []);
+            new(Id, variant.Variant.Name, Statement, PaperFigure, Statistic, Rule, v, measured, tests ?? []) { ReadsOtherClaims = ReadsOtherClaims };
         if (NotTestable.TryGetValue(results.Scale, out var why)) return Make(Verdict.NotTestable, why);
         if (NotBuilt is not null || Tests is null) return Make(Verdict.NotRun, NotBuilt ?? "not built");
         try
@@ -32,7 +37,10 @@ public sealed record Claim(
         }
         catch (SuspectedMaskingException e)
         {
-            return Make(Verdict.Inconclusive, "a robust figure it needs may be masked: " + e.Message + RegardlessOfMasking(results, variant)) with { MaskingSuspected = true };
+            var setAside = SetAside(results, variant);
+            string reading = setAside.Count == 0 ? ""
+                : $". Set aside, the worst-case figures would make it {VerdictText.Of(VerdictText.From(setAside.Select(t => t.Decision)))}: {string.Join("; ", setAside.Select(Describe))}";
+            return Make(Verdict.Inconclusive, "a robust figure it needs may be masked: " + e.Message + reading) with { MaskingSuspected = true, SetAsideTests = setAside };
         }
         catch (MissingResultException e)
         {
@@ -41,18 +49,17 @@ public sealed record Claim(
         }
     }
 
-    /// <summary>What the tests read on the per-image worst-case figures with the suspicion set aside (shown, never the verdict).</summary>
-    private string RegardlessOfMasking(ReproductionResults results, VariantResults variant)
+    /// <summary>The tests read on the per-image worst-case figures with the suspicion set aside: shown and recorded as figures, never the verdict.</summary>
+    private IReadOnlyList<TestResult> SetAside(ReproductionResults results, VariantResults variant)
     {
         try
         {
             using var waived = ClaimData.WaiveMaskingChecks();
-            var tests = Tests!(new ClaimData(results, variant));
-            return $". Set aside, the worst-case figures would make it {VerdictText.Of(VerdictText.From(tests.Select(t => t.Decision)))}: {string.Join("; ", tests.Select(Describe))}";
+            return Tests!(new ClaimData(results, variant));
         }
         catch (MissingResultException)
         {
-            return "";
+            return [];
         }
     }
 

@@ -1,3 +1,4 @@
+using NtkRepro.Attacks;
 using NtkRepro.Experiments;
 using NtkRepro.Kernels;
 using NtkRepro.Linearization;
@@ -116,9 +117,23 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
         public void Dispose() => MaskingChecksWaived.Value = false;
     }
 
-    private static CorrectnessMatrix Matrix(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust, bool requireMaskingChecks) =>
-        CorrectnessMatrix.FromBits(evals.Select(e => Bits(e, robust, requireMaskingChecks)
-            ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step")).ToList());
+    private static CorrectnessMatrix Matrix(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust, bool requireMaskingChecks)
+    {
+        var bits = evals.Select(e => Bits(e, robust, requireMaskingChecks)
+            ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step")).ToList();
+        if (robust && requireMaskingChecks && !MaskingChecksWaived.Value && TransferCheck(evals) is { TransferStronger: true } transfer)
+            throw new SuspectedMaskingException($"replicates {string.Join(", ", evals.Select(e => e.Replicate))}: {transfer.Describe()}");
+        return CorrectnessMatrix.FromBits(bits);
+    }
+
+    /// <summary>The transfer check of a figure, pooled over its replicates that ran one; null when none did.</summary>
+    public static TransferComparison? TransferCheck(IEnumerable<(int Replicate, EvalResult Eval)> evals)
+    {
+        var replicates = evals.Select(e => e.Eval.Masking).OfType<MaskingReport>()
+            .Where(m => m.TransferOnlyBreaks is not null && m.StrongestWhiteBoxOnlyBreaks is not null)
+            .Select(m => (m.TransferOnlyBreaks!.Value, m.StrongestWhiteBoxOnlyBreaks!.Value)).ToList();
+        return replicates.Count == 0 ? null : MaskingChecks.CompareTransfer(replicates);
+    }
 
     /// <summary>
     /// A robust figure whose attack failed its sanity checks is not a figure: the claims that need it

@@ -269,7 +269,7 @@ public static class ClaimRegistry
                     $"{c.Id} {VerdictText.Of(c.Verdict)} at 8/255 ({t.Interval})", t.Excluded))).ToList();
                 tests[^1] = tests[^1] with { Interval = tests[^1].Interval + leftOutNote };
                 return tests;
-            }),
+            }, ReadsOtherClaims: true),
 
         new("C18", "§1, §3", "Like benign training, AT yields a distinct kernel that converges within the first few epochs", "qualitative",
             "per AT replicate: mean S between its final kernel and every benign final kernel, minus S between its kernel at 20% of training and its own final kernel",

@@ -43,6 +43,21 @@ public static class VerdictText
 /// </summary>
 public sealed record TestResult(string Name, Estimate Estimate, string Unit, string Rule, Decision Decision, string Interval, string? Excluded = null);
 
-/// <summary>A claim's verdict for one variant (dataset, ε): the tests behind it and a one-line account.</summary>
+/// <summary>
+/// A claim's verdict for one variant (dataset, ε): the tests behind it and a one-line account. A
+/// claim whose robust figures may be masked is inconclusive without deciding tests; its
+/// <see cref="SetAsideTests"/> are what the tests read with the suspicion set aside (shown and
+/// compared as figures, so that a masking decision that differs between two runs is compared
+/// with the statistics on both sides).
+/// </summary>
 public sealed record ClaimVerdict(string Id, string Variant, string Statement, string PaperFigure, string Statistic, string Rule,
-    Verdict Verdict, string Measured, IReadOnlyList<TestResult> Tests, bool MaskingSuspected = false);
+    Verdict Verdict, string Measured, IReadOnlyList<TestResult> Tests, bool MaskingSuspected = false)
+{
+    public IReadOnlyList<TestResult> SetAsideTests { get; init; } = [];
+
+    /// <summary>Its tests are other claims' (<see cref="Claim.ReadsOtherClaims"/>).</summary>
+    public bool ReadsOtherClaims { get; init; }
+
+    /// <summary>The tests whose figures a run records: the deciding ones, or the set-aside ones of a masked claim.</summary>
+    public IReadOnlyList<TestResult> RecordedTests => MaskingSuspected ? SetAsideTests : Tests;
+}

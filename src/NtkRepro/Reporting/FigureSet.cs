@@ -28,8 +28,8 @@ public sealed record Figure(string Name, FigureKind Kind, double Mean, double St
     };
 }
 
-/// <summary>A claim's verdict as snapshotted, with the names of the figures its tests read.</summary>
-public sealed record VerdictEntry(string Id, string Variant, Verdict Verdict, IReadOnlyList<string> Figures);
+/// <summary>A claim's verdict as snapshotted, with the names of the figures its tests read (set aside when masking is suspected).</summary>
+public sealed record VerdictEntry(string Id, string Variant, Verdict Verdict, IReadOnlyList<string> Figures, bool MaskingSuspected = false);
 
 /// <summary>
 /// The snapshot of a preset's results: every figure with its uncertainty, and every verdict. A
@@ -38,7 +38,8 @@ public sealed record VerdictEntry(string Id, string Variant, Verdict Verdict, IR
 /// figures compared and Welch's degrees of freedom (Bonferroni: the whole comparison raises a
 /// false alarm with at most 5% probability when nothing but noise differs). Tolerances are thus
 /// measured, not set by hand. A verdict that changed while every figure of its tests stayed within
-/// tolerance is borderline at this scale: reported, not failed.
+/// tolerance is borderline at this scale: reported, not failed. That includes a claim whose masking
+/// suspicion differs between the two sides: its set-aside tests are its figures on the masked side.
 /// </summary>
 public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IReadOnlyList<VerdictEntry> Verdicts)
 {
@@ -50,10 +51,15 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
     {
         var f = new List<Figure>();
         foreach (var v in r.Variants) AddVariant(r, v, f);
-        foreach (var c in verdicts)
-            foreach (var t in c.Tests)
+        // A claim that reads other claims' verdicts (C17) would record a set of figures that changes with them: it records none,
+        // and lists every other claim's figures as the statistics it reads.
+        var own = verdicts.Where(c => !c.ReadsOtherClaims).ToList();
+        var ownNames = own.SelectMany(c => c.RecordedTests.Select(t => ClaimFigureName(c, t))).ToList();
+        foreach (var c in own)
+            foreach (var t in c.RecordedTests)
                 f.Add(Figure.Of(ClaimFigureName(c, t), FigureKind.Statistic, t.Estimate));
-        return new FigureSet(r.Preset, f, verdicts.Select(c => new VerdictEntry(c.Id, c.Variant, c.Verdict, c.Tests.Select(t => ClaimFigureName(c, t)).ToList())).ToList());
+        return new FigureSet(r.Preset, f, verdicts.Select(c =>
+            new VerdictEntry(c.Id, c.Variant, c.Verdict, c.ReadsOtherClaims ? ownNames : c.RecordedTests.Select(t => ClaimFigureName(c, t)).ToList(), c.MaskingSuspected)).ToList());
     }
 
     private static string ClaimFigureName(ClaimVerdict c, TestResult t) => $"{c.Variant}.claim.{c.Id}.{t.Name}";
@@ -153,8 +159,14 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
             if (o.Verdict == v.Verdict) continue;
             bool opposite = (o.Verdict, v.Verdict) is (Verdict.Reproduced, Verdict.Contradicted) or (Verdict.Contradicted, Verdict.Reproduced);
             bool statisticsMoved = v.Figures.Any(moved.Contains) || v.Figures.Count == 0;
+            string masking = (o.MaskingSuspected, v.MaskingSuspected) switch
+            {
+                (true, false) => " (masking suspected in the baseline only)",
+                (false, true) => " (masking suspected in this run only)",
+                _ => "",
+            };
             diffs.Add(new($"verdict {v.Id} ({v.Variant})", VerdictText.Of(o.Verdict), VerdictText.Of(v.Verdict),
-                opposite ? "verdicts must not flip" : statisticsMoved ? "its statistics moved beyond tolerance" : "borderline: its statistics stayed within tolerance",
+                (opposite ? "verdicts must not flip" : statisticsMoved ? "its statistics moved beyond tolerance" : "borderline: its statistics stayed within tolerance") + masking,
                 opposite || statisticsMoved));
         }
         return diffs;

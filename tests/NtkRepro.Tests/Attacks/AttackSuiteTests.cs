@@ -35,6 +35,7 @@ public class AttackSuiteTests
         Assert.Equal(0.0, report.ZeroGradientFraction);
         Assert.Equal(0.0, report.Sweep[^1].Accuracy);
         Assert.Equal(0, report.TransferOnlyBreaks);
+        Assert.False(MaskingChecks.CompareTransfer([(report.TransferOnlyBreaks!.Value, report.StrongestWhiteBoxOnlyBreaks!.Value)]).TransferStronger);
     }
 
     [Fact]
@@ -50,7 +51,10 @@ public class AttackSuiteTests
         Assert.True(report.ZeroGradientFraction >= 0.9, $"zero-gradient fraction {report.ZeroGradientFraction}");
         Assert.Contains(report.FailedChecks, f => f.StartsWith("input gradient exactly zero"));
         Assert.Contains(report.FailedChecks, f => f.StartsWith("accuracy") && f.Contains("largest sweep radius"));
-        Assert.Contains(report.FailedChecks, f => f.StartsWith("transfer beats white-box"));
+        // The transfer check is per figure: here one replicate, the transfer attack alone breaking what the blind suite cannot.
+        var transfer = MaskingChecks.CompareTransfer([(report.TransferOnlyBreaks!.Value, report.StrongestWhiteBoxOnlyBreaks!.Value)]);
+        Assert.True(transfer.TransferStronger, transfer.Describe());
+        Assert.Equal(0, transfer.WhiteBoxOnly);
         Assert.True(report.TransferAccuracy < report.WorstCaseAccuracy - 0.2,
             $"transfer {report.TransferAccuracy} should be far below the blind white-box {report.WorstCaseAccuracy}");
     }
@@ -145,6 +149,26 @@ public class AttackSuiteTests
         Assert.Equal(report.FailedChecks, back.FailedChecks);
         Assert.Equal(report.Ok, back.Ok);
         Assert.Equal(report.AccuracyByAttack[MaskingReport.WorstCaseName], back.WorstCaseAccuracy);
+    }
+
+    [Fact]
+    public void AStoredReportIsJudgedByTodaysChecksNotByTheListItWasWrittenWith()
+    {
+        // Reports written before the transfer check became per figure stored a per-replicate transfer failure.
+        using var linear = new ConstructedClassifier(x => x);
+        using var test = Images(linear, 6, seed: 6);
+        var report = AttackSuite.Run(linear, linear, test, Quick with { SweepRadii = [2.0 / 255, 32.0 / 255], PgdSteps = 3, ApgdIterations = 3 },
+            seed: 0, NullProgress.Instance);
+        var old = System.Text.Json.Nodes.JsonNode.Parse(Json.Serialize(report))!.AsObject();
+        old["failedChecks"] = new System.Text.Json.Nodes.JsonArray("transfer beats white-box: 3 of 6 images robust to the white-box worst case are broken by the transfer attack (tolerance 1)");
+        old["ok"] = false;
+        var back = Json.Deserialize<MaskingReport>(old.ToJsonString(), "old report");
+        Assert.Empty(back.FailedChecks);
+        Assert.True(back.Ok);
+        // ...while a failure its stored figures show is found again: a blind sweep (all robust at 32/255).
+        var blind = back with { Sweep = [.. back.Sweep.SkipLast(1), back.Sweep[^1] with { Accuracy = 1, Correct = new string('1', back.Count) }] };
+        var again = Json.Deserialize<MaskingReport>(Json.Serialize(blind), "blind");
+        Assert.Contains(again.FailedChecks, f => f.StartsWith("accuracy 100.0% at the largest sweep radius"));
     }
 
     [Fact]

@@ -59,19 +59,38 @@ public class ClaimRegistryTests
     }
 
     [Fact]
+    public void C17RecordsNoFiguresOfItsOwnSoABorderlineVerdictElsewhereCannotChangeTheFigureSet()
+    {
+        var twoRadii = ResultsBuilder.TwoRadii(new ResultsBuilder(), new ResultsBuilder());
+        var set = FigureSet.From(twoRadii, ClaimRegistry.Evaluate(twoRadii));
+        Assert.DoesNotContain(set.Figures, f => f.Name.Contains(".claim.C17."));
+        // It reads every other claim's figures, at both radii.
+        var c17 = set.Verdicts.Single(v => v.Id == "C17" && v.Variant == "cifar10-eps4");
+        Assert.Equal(set.Figures.Where(f => f.Name.Contains(".claim.")).Select(f => f.Name), c17.Figures);
+        Assert.Contains(c17.Figures, n => n.StartsWith("cifar10-eps8.claim.C3."));
+        // C16 reproduced at 4/255 adds a claim to C17's verdict but no figure to the set beyond C16's own.
+        var eigenAt4Only = twoRadii with { Variants = [twoRadii.Variants[0] with { EigenImages = EigenRuns((rep, c) => (0.08, 0.3, 0.6)) }, twoRadii.Variants[1]] };
+        var withC16 = FigureSet.From(eigenAt4Only, ClaimRegistry.Evaluate(eigenAt4Only));
+        Assert.Equal(set.Figures.Select(f => f.Name).Order(), withC16.Figures.Select(f => f.Name).Where(n => !n.Contains(".claim.C16.")).Order());
+        // A C17 flip with every figure it reads in tolerance is borderline.
+        var flipped = set with { Verdicts = set.Verdicts.Select(v => v == c17 ? v with { Verdict = NtkRepro.Claims.Verdict.Inconclusive } : v).ToList() };
+        Assert.False(Assert.Single(flipped.CompareTo(set)).Fails);
+    }
+
+    [Fact]
     public void ARobustFigureWhoseMaskingChecksFailedMakesItsClaimsInconclusiveButStaysAFigure()
     {
         var r = new ResultsBuilder().Build();
         var v = r.Variants[0];
         var suspect = v.Children.Select(c => c.Parent == ScheduleKind.Adversarial && c.SpawnEpoch == ResultsBuilder.T && c.Dynamics == Dynamics.Centered && c.Replicate == 1
-            ? c with { Eval = c.Eval with { Masking = ResultsBuilder.Masking(c.Eval.UncheckedRobustCorrect![..50], 4 / 255.0, null, "the ε sweep ends at 40% at 32/255") } } : c).ToList();
+            ? c with { Eval = c.Eval with { Masking = ResultsBuilder.Masking(c.Eval.UncheckedRobustCorrect![..50], 4 / 255.0, blindSweep: true) } } : c).ToList();
         var masked = r with { Variants = [v with { Children = suspect }] };
         var verdicts = ClaimRegistry.Evaluate(masked);
         foreach (var id in new[] { "C3", "C12", "C13" })
         {
             var c = verdicts.Single(x => x.Id == id);
             Assert.Equal(NtkRepro.Claims.Verdict.Inconclusive, c.Verdict);
-            Assert.Contains("may be masked: replicate 1: masking checks failed on the first images: the ε sweep ends at 40%", c.Measured);
+            Assert.Contains("may be masked: replicate 1: masking checks failed on the first images: accuracy 100.0% at the largest sweep radius ε=32/255 is above 5.0%", c.Measured);
         }
         // What the tests would read with the suspicion set aside is shown, not decided on: C3's figures are those of the clean run.
         var c3 = verdicts.Single(x => x.Id == "C3");
@@ -80,6 +99,71 @@ public class ClaimRegistryTests
         Assert.Empty(c3.Tests);
         Assert.Equal(NtkRepro.Claims.Verdict.Reproduced, verdicts.Single(x => x.Id == "C11").Verdict); // the benign parent's children are not suspect
         Assert.Contains(FigureSet.From(masked, verdicts).Figures, f => f.Name == "cifar10-eps4.child.adversarial@10.centered.robust");
+    }
+
+    /// <summary>The results with the masking suite on every replicate of the AT parent's centered child at T: <paramref name="transfer"/> per replicate makes its transfer bits from the suite's.</summary>
+    private static ReproductionResults WithTransfer(ReproductionResults r, Func<string, string> transfer)
+    {
+        var v = r.Variants[0];
+        var children = v.Children.Select(c => c.Parent == ScheduleKind.Adversarial && c.SpawnEpoch == ResultsBuilder.T && c.Dynamics == Dynamics.Centered
+            ? c with { Eval = c.Eval with { Masking = ResultsBuilder.Masking(c.Eval.UncheckedRobustCorrect![..50], 4 / 255.0, transfer(c.Eval.UncheckedRobustCorrect![..50])) } } : c).ToList();
+        return r with { Variants = [v with { Children = children }] };
+    }
+
+    /// <summary>The bits with the first <paramref name="count"/> robust images broken.</summary>
+    private static string Break(string bits, int count, int skip = 0)
+    {
+        var chars = bits.ToCharArray();
+        foreach (var i in Enumerable.Range(0, bits.Length).Where(i => bits[i] == '1').Skip(skip).Take(count)) chars[i] = '0';
+        return new string(chars);
+    }
+
+    /// <summary>The bits with the first <paramref name="count"/> broken images robust again (the white-box attack alone broke them).</summary>
+    private static string Mend(string bits, int count)
+    {
+        var chars = bits.ToCharArray();
+        foreach (var i in Enumerable.Range(0, bits.Length).Where(i => bits[i] == '0').Take(count)) chars[i] = '1';
+        return new string(chars);
+    }
+
+    [Fact]
+    public void TheTransferCheckIsPooledOverAFiguresReplicates()
+    {
+        var r = new ResultsBuilder().Build();
+        // Two images per replicate that only the transfer attack breaks: 8 : 0 pooled over 4 replicates, p = 2⁻⁸.
+        var blind = ClaimRegistry.Evaluate(WithTransfer(r, bits => Break(bits, 2)));
+        var c3 = blind.Single(x => x.Id == "C3");
+        Assert.Equal(NtkRepro.Claims.Verdict.Inconclusive, c3.Verdict);
+        Assert.True(c3.MaskingSuspected);
+        Assert.Contains("replicates 0, 1, 2, 3: transfer attack alone broke 8 image(s), the strongest white-box attack alone 0, over 4 replicate(s) (sign test p = 0.004 < 0.01", c3.Measured);
+        // The set-aside tests are recorded as figures under the claim's names, the verdict not decided by them.
+        Assert.NotEmpty(c3.SetAsideTests);
+        Assert.Empty(c3.Tests);
+        var figures = FigureSet.From(WithTransfer(r, bits => Break(bits, 2)), blind);
+        Assert.Equal(c3.SetAsideTests.Count, figures.Verdicts.Single(v => v.Id == "C3").Figures.Count);
+        Assert.True(figures.Verdicts.Single(v => v.Id == "C3").MaskingSuspected);
+        // As many images broken by the white-box attack alone: attack diversity, not masking.
+        var diverse = ClaimRegistry.Evaluate(WithTransfer(r, bits => Mend(Break(bits, 2), 2)));
+        Assert.False(diverse.Single(x => x.Id == "C3").MaskingSuspected);
+        Assert.Equal(NtkRepro.Claims.Verdict.Reproduced, diverse.Single(x => x.Id == "C3").Verdict);
+    }
+
+    [Fact]
+    public void AClaimMaskedOnOneSideOnlyIsABorderlineVerdictWhenItsSetAsideStatisticsMatch()
+    {
+        var r = new ResultsBuilder().Build();
+        var masked = WithTransfer(r, bits => Break(bits, 2));
+        var clean = WithTransfer(r, bits => bits);
+        var a = FigureSet.From(clean, ClaimRegistry.Evaluate(clean));
+        var b = FigureSet.From(masked, ClaimRegistry.Evaluate(masked));
+        Assert.Equal(a.Figures.Select(f => f.Name), b.Figures.Select(f => f.Name));
+        foreach (var (received, baseline, side) in new[] { (b, a, "this run only"), (a, b, "the baseline only") })
+        {
+            var diffs = received.CompareTo(baseline);
+            Assert.All(diffs, d => Assert.False(d.Fails, $"{d.Name}: {d.Tolerance}"));
+            var c3 = Assert.Single(diffs, d => d.Name.StartsWith("verdict C3 "));
+            Assert.Contains($"borderline: its statistics stayed within tolerance (masking suspected in {side})", c3.Tolerance);
+        }
     }
 
     [Fact]

@@ -99,12 +99,21 @@ public sealed record ResultsBuilder
         return new ReproductionResults("mini", Scale, "d", "m", T, K, Replicates, [1, T], [], [v], new PlanProgress(1, 1, []), [], "");
     }
 
-    /// <summary>A masking-suite result on the first <paramref name="count"/> images: worst-case bits, and failed checks when given.</summary>
-    public static NtkRepro.Attacks.MaskingReport Masking(string worstCase, double epsilon, string? transfer = null, params string[] failed) =>
-        new("the first images", worstCase.Length, epsilon, 0.5, new string('1', worstCase.Length),
-            [new NtkRepro.Attacks.AttackAccuracy("APGD-CE", worstCase.Count(c => c == '1') / (double)worstCase.Length, worstCase)],
-            worstCase.Count(c => c == '1') / (double)worstCase.Length, worstCase, "PGD-10", [new NtkRepro.Attacks.SweepPoint(epsilon, 0.1, new string('1', worstCase.Length))], 0, 0,
-            transfer is null ? null : "PGD transfer", null, transfer, transfer is null ? null : 0, 0, 0, 1, [], failed, 1);
+    /// <summary>
+    /// A masking-suite result on the first <paramref name="worstCase"/>.Length images: one white-box
+    /// attack with these bits, the transfer attack's when given, and a sweep that ends blind (100%
+    /// at 32/255, failing its check) when <paramref name="blindSweep"/>.
+    /// </summary>
+    public static NtkRepro.Attacks.MaskingReport Masking(string worstCase, double epsilon, string? transfer = null, bool blindSweep = false)
+    {
+        int n = worstCase.Length;
+        var sweep = blindSweep ? new string('1', n) : new string('0', n);
+        return new("the first images", n, epsilon, 1.0, new string('1', n),
+            [new NtkRepro.Attacks.AttackAccuracy("APGD-CE", NtkRepro.Attacks.MaskingChecks.Accuracy(worstCase), worstCase)],
+            NtkRepro.Attacks.MaskingChecks.Accuracy(worstCase), worstCase, "PGD-10", [new NtkRepro.Attacks.SweepPoint(32 / 255.0, NtkRepro.Attacks.MaskingChecks.Accuracy(sweep), sweep)], 0, 0.05,
+            transfer is null ? null : "PGD transfer", transfer is null ? null : NtkRepro.Attacks.MaskingChecks.Accuracy(transfer), transfer,
+            transfer is null ? null : NtkRepro.Attacks.MaskingChecks.TransferOnlyBreaks(worstCase, transfer), 0, 0, 1, [], 1);
+    }
 
     /// <summary>One store holding this builder's results at 4/255 and another's at 8/255 (C17).</summary>
     public static ReproductionResults TwoRadii(ResultsBuilder at4, ResultsBuilder at8)
