@@ -11,9 +11,18 @@ public sealed record Stage1Result(ScheduleKind Schedule, int Replicate, int Seed
 /// <summary>A stage-1 checkpoint evaluated as a parent (at a spawn epoch).</summary>
 public sealed record ParentResult(ScheduleKind Schedule, int Replicate, double Epoch, EvalResult Eval);
 
-/// <summary>A stage-2 child and its evaluation, with its final training loss (how converged it is).</summary>
+/// <summary>A stage-2 child and its evaluation, with its training loss epoch by epoch (how converged it is).</summary>
 public sealed record ChildResult(ScheduleKind Parent, int Replicate, double SpawnEpoch, Dynamics Dynamics, bool Adversarial, int Epochs,
-    string Run, EvalResult Eval, double? FinalTrainingLoss);
+    string Run, EvalResult Eval, double? FinalTrainingLoss, IReadOnlyList<double>? TrainingLosses = null)
+{
+    /// <summary>
+    /// Final training loss minus the loss at the end of the epoch three quarters through training
+    /// (negative: still falling); null with fewer than 4 epochs recorded. A converged child's is near 0.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? LossChangeOverLastQuarter =>
+        TrainingLosses is { Count: >= 4 } l ? l[^1] - l[(int)Math.Ceiling(0.75 * l.Count) - 1] : null;
+}
 
 /// <summary>A kernel of one run (schedule, replicate) at one checkpoint.</summary>
 public sealed record KernelRef(ScheduleKind Schedule, int Replicate, double Epoch);

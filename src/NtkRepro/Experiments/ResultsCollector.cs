@@ -60,9 +60,10 @@ public static class ResultsCollector
                     break;
                 case Stage2Work c:
                     var folder = store.PathOf(plan.Step(e.Target));
-                    var summary = RunDirectory.Read<Stage2Config>(folder, Stage2.Kind).Dir.ReadSummary();
+                    var dir = RunDirectory.Read<Stage2Config>(folder, Stage2.Kind).Dir;
                     var child = new ChildResult(c.Parent, c.R, c.SpawnEpoch, c.Dynamics, c.Adversarial, c.Config.Epochs,
-                        Path.GetRelativePath(store.Root, folder), Evaluation(plan, store, eval), summary.LastEpoch?.Loss);
+                        Path.GetRelativePath(store.Root, folder), Evaluation(plan, store, eval), dir.ReadSummary().LastEpoch?.Loss,
+                        dir.ReadMetrics().Select(m => m.Loss).ToList());
                     (c.Adversarial ? fixedKernel : children).Add(child);
                     break;
             }

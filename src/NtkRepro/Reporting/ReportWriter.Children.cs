@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
@@ -44,23 +45,34 @@ public static partial class ReportWriter
             md.AppendLine($"![{name}]({name})");
         }
         md.AppendLine();
-        md.AppendLine("| parent | spawn | dynamics | n | clean | robust | ‖Δf‖²/‖f0‖² | final training loss |");
-        md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
+        md.AppendLine("Final training loss: mean ± SE, then each replicate's; its change over the last quarter of stage 2 (final minus the loss three quarters through; near 0 when converged).");
+        md.AppendLine();
+        md.AppendLine("| parent | spawn | dynamics | n | clean | robust | ‖Δf‖²/‖f0‖² | final training loss | change, last quarter |");
+        md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var g in v.Parents.GroupBy(p => (p.Schedule, p.Epoch)).OrderBy(g => g.Key.Schedule).ThenBy(g => g.Key.Epoch))
         {
             var evals = g.Select(p => (p.Replicate, p.Eval)).ToList();
-            md.AppendLine($"| {Schedule.Name(g.Key.Schedule)} | {E(g.Key.Epoch)} | parent (no stage 2) | {evals.Count} | {Accuracy(evals, false)} | {Accuracy(evals, true)} | | |");
+            md.AppendLine($"| {Schedule.Name(g.Key.Schedule)} | {E(g.Key.Epoch)} | parent (no stage 2) | {evals.Count} | {Accuracy(evals, false)} | {Accuracy(evals, true)} | | | |");
             foreach (var c in v.Children.Where(c => c.Parent == g.Key.Schedule && c.SpawnEpoch == g.Key.Epoch).GroupBy(c => c.Dynamics).OrderBy(c => c.Key))
             {
                 var ce = c.Select(x => (x.Replicate, x.Eval)).ToList();
                 var ratios = c.Where(x => x.Eval.FirstOrderRatio is not null).Select(x => x.Eval.FirstOrderRatio!.Value).ToList();
                 string ratio = c.Key == Dynamics.Standard ? "" : ratios.Count > 0 ? Format.Estimate(Estimate.FromReplicates(ratios), "") : "undefined (f0 = 0)";
-                var losses = c.Where(x => x.FinalTrainingLoss is not null).Select(x => x.FinalTrainingLoss!.Value).ToList();
-                string loss = losses.Count > 0 ? Format.Estimate(Estimate.FromReplicates(losses), "") : "—";
-                md.AppendLine($"| {Schedule.Name(g.Key.Schedule)} | {E(g.Key.Epoch)} | {c.Key.ToString().ToLowerInvariant()} | {ce.Count} | {Accuracy(ce, false)} | {Accuracy(ce, true)} | {ratio} | {loss} |");
+                md.AppendLine($"| {Schedule.Name(g.Key.Schedule)} | {E(g.Key.Epoch)} | {c.Key.ToString().ToLowerInvariant()} | {ce.Count} | {Accuracy(ce, false)} | {Accuracy(ce, true)} | {ratio} | {TrainingLoss(c.ToList())} |");
             }
         }
         md.AppendLine();
+    }
+
+    /// <summary>The final training loss (mean ± SE; per replicate) and its change over the last quarter, two table cells.</summary>
+    private static string TrainingLoss(IReadOnlyList<ChildResult> children)
+    {
+        var byReplicate = children.OrderBy(x => x.Replicate).ToList();
+        var losses = byReplicate.Where(x => x.FinalTrainingLoss is not null).Select(x => x.FinalTrainingLoss!.Value).ToList();
+        string loss = losses.Count > 0 ? $"{Format.Estimate(Estimate.FromReplicates(losses), "")}; {string.Join(", ", losses.Select(l => l.ToString("0.00", CultureInfo.InvariantCulture)))}" : "—";
+        var changes = byReplicate.Select(x => x.LossChangeOverLastQuarter).OfType<double>().ToList();
+        string change = changes.Count > 0 ? Format.Estimate(Estimate.FromReplicates(changes), "") : "—";
+        return $"{loss} | {change}";
     }
 
     private static string Accuracy(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust)

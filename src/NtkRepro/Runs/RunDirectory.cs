@@ -124,6 +124,9 @@ public sealed class RunDirectory
 
     public RunSummary ReadSummary() => Json.Read<RunSummary>(DonePath);
 
+    /// <summary>The per-epoch figures written so far (empty before the first epoch ends).</summary>
+    public IReadOnlyList<EpochMetrics> ReadMetrics() => File.Exists(MetricsPath) ? Json.Read<List<EpochMetrics>>(MetricsPath) : [];
+
     private static string FirstDifference(string a, string b)
     {
         var la = a.Split('\n');

@@ -336,6 +336,7 @@ public class ClaimRegistryTests
         var text = File.ReadAllText(written.ReportPath);
         Assert.All(ClaimRegistry.All, c => Assert.Contains($"| {c.Id} |", text));
         Assert.Contains("- fewer epochs", text);
+        Assert.Contains("| final training loss | change, last quarter |", text);
         Assert.Contains("✅ reproduced", text);
         Assert.Contains("lower 95% bound", text);
         Assert.Contains("(n = 4)", text);

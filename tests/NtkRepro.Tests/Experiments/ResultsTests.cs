@@ -1,0 +1,27 @@
+using NtkRepro.Experiments;
+using NtkRepro.Linearization;
+using NtkRepro.Tests.Infrastructure;
+using NtkRepro.Training;
+using Xunit;
+
+namespace NtkRepro.Tests.Experiments;
+
+[Trait("Tier", Tiers.Fast)]
+public class ResultsTests
+{
+    private static ChildResult Child(params double[] losses) =>
+        new(ScheduleKind.Benign, 0, 1, Dynamics.Centered, false, losses.Length, "run", Claims.ResultsBuilder.Eval(0.5, 0.1, 0, 0), losses.LastOrDefault(), losses);
+
+    [Fact]
+    public void TheLossChangeOverTheLastQuarterIsFinalMinusTheLossThreeQuartersThrough()
+    {
+        // 20 epochs: the loss after epoch 15 (index 14) against the last.
+        var twenty = Enumerable.Range(1, 20).Select(e => 10.0 / e).ToArray();
+        Assert.Equal(10.0 / 20 - 10.0 / 15, Child(twenty).LossChangeOverLastQuarter!.Value, 12);
+        // 5 epochs: after epoch 4 (⌈3.75⌉); 4 epochs: after epoch 3.
+        Assert.Equal(1.0 - 2.0, Child(5, 4, 3, 2, 1).LossChangeOverLastQuarter!.Value, 12);
+        Assert.Equal(0.5 - 0.7, Child(2, 1, 0.7, 0.5).LossChangeOverLastQuarter!.Value, 12);
+        Assert.Null(Child(2, 1, 0.5).LossChangeOverLastQuarter);
+        Assert.Null((Child(2, 1, 0.7, 0.5) with { TrainingLosses = null }).LossChangeOverLastQuarter);
+    }
+}
