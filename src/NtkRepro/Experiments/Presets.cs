@@ -51,7 +51,8 @@ public static class Presets
     /// scaled down where a 2-core CPU forces it (see the deviations in its report). ε = 8/255 runs
     /// at a reduced scope (C17: benign and AT, no switch run, so no C6/C7 there; spawn epochs 1 and
     /// 15; 3 replicates); the masking suite attacks the first 200 test images of every robust
-    /// figure a claim uses; the C16 eigen-images cover classes 0 and 1 (top 3, 600 steps).
+    /// figure a claim uses; the C16 eigen-images cover classes 0 and 1 (top 3, 600 steps). Children
+    /// train 20 epochs, the benign linearized and centered ones on cached Jacobian rows.
     /// </summary>
     public static readonly Preset Mini = new()
     {
@@ -71,7 +72,7 @@ public static class Presets
         KernelEpochs = EveryEpoch(15, 0.25, 0.5),
         KernelSubset = new KernelSubset(PerClass: 25),
         SpawnEpochs = [1, 4, 15],
-        Stage2Epochs = 5,
+        Stage2Epochs = 20,
         FixedKernel = new FixedKernelSpec(ScheduleKind.Benign, 15, Dynamics.Centered, 5),
         EvalAttack = new AttackSpec(10, 5),
         ReducedRadii = [new ReducedRadius(8, 3, [ScheduleKind.Benign, ScheduleKind.Adversarial], [1, 15], FixedKernel: true)],

@@ -42,6 +42,17 @@ public class PresetTests
     }
 
     [Fact]
+    public void TheMiniPresetsBenignLinearizedAndCenteredChildrenTrainOnTheCachedJacobianRows()
+    {
+        // 5,000 training images × 10 classes × 33,626 parameters of the width-16 small CNN, in float32.
+        long bytes = 5000L * 10 * 33626 * 4;
+        foreach (var dynamics in new[] { NtkRepro.Linearization.Dynamics.Linearized, NtkRepro.Linearization.Dynamics.Centered })
+            Assert.Equal(TrainingRoute.CachedJacobian, TrainingRoutes.Resolve(TrainingRoute.Auto, dynamics, false, bytes, Presets.Mini.Stage2Epochs));
+        Assert.Equal(TrainingRoute.ForwardPass, TrainingRoutes.Resolve(TrainingRoute.Auto, NtkRepro.Linearization.Dynamics.Standard, false, bytes, Presets.Mini.Stage2Epochs));
+        Assert.Contains($"stage 2: {Presets.Mini.Stage2Epochs} epochs instead of 100", Presets.Mini.Deviations);
+    }
+
+    [Fact]
     public void DeviationsAreDerivedFromThePaperPreset()
     {
         Assert.Empty(Presets.Paper.Deviations);
