@@ -59,5 +59,6 @@ public sealed record ClaimVerdict(string Id, string Variant, string Statement, s
     public bool ReadsOtherClaims { get; init; }
 
     /// <summary>The tests whose figures a run records: the deciding ones, or the set-aside ones of a masked claim.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<TestResult> RecordedTests => MaskingSuspected ? SetAsideTests : Tests;
 }

@@ -131,13 +131,19 @@ public class AttackSuiteTests
             Assert.Equal(report.Attacks.All(a => a.Correct[i] == '1'), report.WorstCaseCorrect[i] == '1');
     }
 
-    [Fact]
-    public void TheReportRoundTripsThroughJson()
+    /// <summary>The suite on a linear model, 6 images, short attacks: a report that passes every check.</summary>
+    private static MaskingReport SmallLinearReport()
     {
         using var linear = new ConstructedClassifier(x => x);
         using var test = Images(linear, 6, seed: 6);
-        var report = AttackSuite.Run(linear, linear, test, Quick with { SweepRadii = [2.0 / 255, 32.0 / 255], PgdSteps = 3, ApgdIterations = 3 },
+        return AttackSuite.Run(linear, linear, test, Quick with { SweepRadii = [2.0 / 255, 32.0 / 255], PgdSteps = 3, ApgdIterations = 3 },
             seed: 0, NullProgress.Instance);
+    }
+
+    [Fact]
+    public void TheReportRoundTripsThroughJson()
+    {
+        var report = SmallLinearReport();
         var json = Json.Serialize(report);
         Assert.Contains("\"ok\": true", json);
         Assert.Contains("\"worstCaseCorrect\"", json);
@@ -155,10 +161,7 @@ public class AttackSuiteTests
     public void AStoredReportIsJudgedByTodaysChecksNotByTheListItWasWrittenWith()
     {
         // Reports written before the transfer check became per figure stored a per-replicate transfer failure.
-        using var linear = new ConstructedClassifier(x => x);
-        using var test = Images(linear, 6, seed: 6);
-        var report = AttackSuite.Run(linear, linear, test, Quick with { SweepRadii = [2.0 / 255, 32.0 / 255], PgdSteps = 3, ApgdIterations = 3 },
-            seed: 0, NullProgress.Instance);
+        var report = SmallLinearReport();
         var old = System.Text.Json.Nodes.JsonNode.Parse(Json.Serialize(report))!.AsObject();
         old["failedChecks"] = new System.Text.Json.Nodes.JsonArray("transfer beats white-box: 3 of 6 images robust to the white-box worst case are broken by the transfer attack (tolerance 1)");
         old["ok"] = false;
