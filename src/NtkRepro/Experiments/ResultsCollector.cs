@@ -60,10 +60,9 @@ public static class ResultsCollector
                     break;
                 case Stage2Work c:
                     var folder = store.PathOf(plan.Step(e.Target));
-                    var dir = RunDirectory.Read<Stage2Config>(folder, Stage2.Kind).Dir;
+                    var losses = RunDirectory.Read<Stage2Config>(folder, Stage2.Kind).Dir.ReadMetrics().Select(m => m.Loss).ToList();
                     var child = new ChildResult(c.Parent, c.R, c.SpawnEpoch, c.Dynamics, c.Adversarial, c.Config.Epochs,
-                        Path.GetRelativePath(store.Root, folder), Evaluation(plan, store, eval), dir.ReadSummary().LastEpoch?.Loss,
-                        dir.ReadMetrics().Select(m => m.Loss).ToList());
+                        Path.GetRelativePath(store.Root, folder), Evaluation(plan, store, eval), losses.Count > 0 ? losses[^1] : null, losses);
                     (c.Adversarial ? fixedKernel : children).Add(child);
                     break;
             }

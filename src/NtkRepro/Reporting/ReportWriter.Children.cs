@@ -58,21 +58,23 @@ public static partial class ReportWriter
                 var ce = c.Select(x => (x.Replicate, x.Eval)).ToList();
                 var ratios = c.Where(x => x.Eval.FirstOrderRatio is not null).Select(x => x.Eval.FirstOrderRatio!.Value).ToList();
                 string ratio = c.Key == Dynamics.Standard ? "" : ratios.Count > 0 ? Format.Estimate(Estimate.FromReplicates(ratios), "") : "undefined (f0 = 0)";
-                md.AppendLine($"| {Schedule.Name(g.Key.Schedule)} | {E(g.Key.Epoch)} | {c.Key.ToString().ToLowerInvariant()} | {ce.Count} | {Accuracy(ce, false)} | {Accuracy(ce, true)} | {ratio} | {TrainingLoss(c.ToList())} |");
+                md.AppendLine($"| {Schedule.Name(g.Key.Schedule)} | {E(g.Key.Epoch)} | {c.Key.ToString().ToLowerInvariant()} | {ce.Count} | {Accuracy(ce, false)} | {Accuracy(ce, true)} | {ratio} | {FinalLoss(c.ToList())} | {LossChange(c.ToList())} |");
             }
         }
         md.AppendLine();
     }
 
-    /// <summary>The final training loss (mean ± SE; per replicate) and its change over the last quarter, two table cells.</summary>
-    private static string TrainingLoss(IReadOnlyList<ChildResult> children)
+    /// <summary>The final training loss: mean ± SE, then each replicate's.</summary>
+    private static string FinalLoss(IReadOnlyList<ChildResult> children)
     {
-        var byReplicate = children.OrderBy(x => x.Replicate).ToList();
-        var losses = byReplicate.Where(x => x.FinalTrainingLoss is not null).Select(x => x.FinalTrainingLoss!.Value).ToList();
-        string loss = losses.Count > 0 ? $"{Format.Estimate(Estimate.FromReplicates(losses), "")}; {string.Join(", ", losses.Select(l => l.ToString("0.00", CultureInfo.InvariantCulture)))}" : "—";
-        var changes = byReplicate.Select(x => x.LossChangeOverLastQuarter).OfType<double>().ToList();
-        string change = changes.Count > 0 ? Format.Estimate(Estimate.FromReplicates(changes), "") : "—";
-        return $"{loss} | {change}";
+        var losses = children.OrderBy(x => x.Replicate).Select(x => x.FinalTrainingLoss).OfType<double>().ToList();
+        return losses.Count > 0 ? $"{Format.Estimate(Estimate.FromReplicates(losses), "")}; {string.Join(", ", losses.Select(l => l.ToString("0.00", CultureInfo.InvariantCulture)))}" : "—";
+    }
+
+    private static string LossChange(IReadOnlyList<ChildResult> children)
+    {
+        var changes = children.Select(x => x.LossChangeOverLastQuarter).OfType<double>().ToList();
+        return changes.Count > 0 ? Format.Estimate(Estimate.FromReplicates(changes), "") : "—";
     }
 
     private static string Accuracy(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust)
