@@ -3,6 +3,7 @@ using System.Globalization;
 using NtkRepro.Cli.Terminal;
 using NtkRepro.Data;
 using NtkRepro.Eigenimages;
+using NtkRepro.Experiments;
 using NtkRepro.Runs;
 using NtkRepro.Util;
 
@@ -44,9 +45,9 @@ public static class EigenCommand
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
             var sources = new List<EigenImageSource>();
-            if (parse.GetValue(initial) is { } i) sources.Add(new("initial", i, 0));
-            if (parse.GetValue(benign) is { } b) sources.Add(new("benign", b, null));
-            if (parse.GetValue(adversarial) is { } a) sources.Add(new("adversarial", a, null));
+            if (parse.GetValue(initial) is { } i) sources.Add(new(EigenImageRun.SourceName(EigenKernel.Initial), i, 0));
+            if (parse.GetValue(benign) is { } b) sources.Add(new(EigenImageRun.SourceName(EigenKernel.Benign), b, null));
+            if (parse.GetValue(adversarial) is { } a) sources.Add(new(EigenImageRun.SourceName(EigenKernel.Adversarial), a, null));
             foreach (var row in parse.GetValue(rows) ?? []) sources.Add(ParseRow(row));
             if (sources.Count == 0) throw new ArgumentException("eigen: give at least one of --initial, --benign, --adversarial, --row");
             foreach (var s in sources)

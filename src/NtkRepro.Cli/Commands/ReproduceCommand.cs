@@ -29,12 +29,7 @@ public static class ReproduceCommand
             writer.WriteLine($"plan: {thePlan.Steps.Count} steps in {thePlan.Waves.Count} waves; artifact store {store.Root}");
             writer.WriteLine($"machine: {MachineDescription.Describe()}");
             return ProgressConsole.Run(writer, progress =>
-            {
-                using var executor = new StepExecutor(thePlan, store, dev, progress, parse.GetValue(data), ReproductionReport.Action);
-                var timings = InProcessExecutor.Run(executor, progress, s => s.Work is not ReportWork);
-                ReproductionReport.Log(ReproductionReport.Write(thePlan, store, timings), progress);
-                return 0;
-            });
+                ChecksOutcome.ExitCode(Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data)).Failed, progress));
         }));
         return command;
     }

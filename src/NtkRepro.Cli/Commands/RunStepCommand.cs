@@ -30,12 +30,12 @@ public static class RunStepCommand
             var steps = parse.GetValue(keys)!.Select(thePlan.Step).ToList();
             var store = plan.StoreFor(parse, thePlan);
             if (parse.GetValue(manifest) is { } list)
-                File.AppendAllLines(list, steps.Where(s => s.Work is not ReportWork).SelectMany(s => new[] { s.Folder, ArtifactStore.TimingFile(s.Key) }).Distinct());
+                File.AppendAllLines(list, steps.Where(s => !ReportStep.All.Of(s).Summarizes).SelectMany(s => new[] { s.Folder, ArtifactStore.TimingFile(s.Key) }).Distinct());
             return ProgressConsole.Run(parse.InvocationConfiguration.Output, progress =>
             {
-                using var executor = new StepExecutor(thePlan, store, dev, progress, parse.GetValue(data), ReproductionReport.Action);
+                using var executor = new StepExecutor(thePlan, store, dev, progress, parse.GetValue(data), ReportStep.All);
                 foreach (var step in steps) executor.Run(step);
-                return 0;
+                return ChecksOutcome.ExitCode(executor.Failed, progress);
             });
         }));
         return command;

@@ -33,9 +33,9 @@ public static class TrainCommand
 
         public Option<string> Output { get; } = new("--out") { Description = "Run folder", Required = true };
         public Option<AdversarialMode> Mode { get; } = CommonOptions.Enum("--adversarial-mode", "Adversarial training: mixture is the authors' code (clean step + adversarial step), pure is Madry's", AdversarialMode.Mixture);
-        public Option<int> Epochs { get; } = new("--epochs") { DefaultValueFactory = _ => 100, Description = "Epochs" };
+        public Option<int> Epochs { get; } = new("--epochs") { DefaultValueFactory = _ => AuthorsDefaults.Stage1Epochs, Description = "Epochs" };
         public Option<double> Lr { get; }
-        public Option<int> Batch { get; } = new("--batch") { DefaultValueFactory = _ => 128, Description = "Batch size" };
+        public Option<int> Batch { get; } = new("--batch") { DefaultValueFactory = _ => AuthorsDefaults.BatchSize, Description = "Batch size" };
         public Option<int> Seed { get; } = new("--seed") { DefaultValueFactory = _ => 0, Description = "Seed (initialisation, shuffling, attack starts)" };
         public Option<double> Eps { get; } = CommonOptions.Epsilon("Training attack");
         public Option<int> Steps { get; } = CommonOptions.Steps("Training attack", 20);
@@ -66,7 +66,7 @@ public static class TrainCommand
     private static Command Stage1Command()
     {
         var command = new Command("stage1", "Stage 1: train a network from initialisation (benign, adversarial or switch schedule)");
-        var shared = new Shared(command, defaultLr: 0.1);
+        var shared = new Shared(command, defaultLr: AuthorsDefaults.Stage1LearningRate);
         var model = new Option<string>("--model") { Description = $"Network: {string.Join(", ", ModelSpec.Architectures)}", DefaultValueFactory = _ => ModelSpec.SmallCnn };
         var width = new Option<int>("--width") { Description = "Width (base channels; 64 is the standard ResNet-18)", DefaultValueFactory = _ => 16 };
         var dataset = new Option<string>("--dataset") { Description = "cifar10, cifar100 or synthetic", DefaultValueFactory = _ => "cifar10" };
@@ -98,7 +98,7 @@ public static class TrainCommand
     private static Command Stage2Command()
     {
         var command = new Command("stage2", "Stage 2: train a standard, linearized or centered child of a stage-1 checkpoint (the parent's files are never modified)");
-        var shared = new Shared(command, defaultLr: 0.01);
+        var shared = new Shared(command, defaultLr: AuthorsDefaults.Stage2LearningRate);
         var parent = new Option<string>("--parent") { Description = "The parent's stage-1 run folder", Required = true };
         var spawn = new Option<double>("--spawn") { Description = "Spawn epoch: the parent checkpoint to linearize around", Required = true };
         var dynamics = CommonOptions.Enum("--dynamics", "Child dynamics", Dynamics.Centered);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Text;
 using NtkRepro.Data;
 using NtkRepro.Linearization;
+using NtkRepro.Statistics;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,8 +9,7 @@ using static TorchSharp.torch;
 namespace NtkRepro.Attacks;
 
 /// <summary>
-/// A gradient-masking check for one classifier (standard, linearized or centered), after
-/// issue 12: does the robust accuracy that PGD reports survive stronger and differently placed
+/// A gradient-masking check for one classifier (standard, linearized or centered): does the robust accuracy that PGD reports survive stronger and differently placed
 /// attacks? On the first k test images it runs the white-box suite at ε (PGD with several random
 /// restarts and APGD-CE) and takes the per-image worst case; an ε sweep with PGD, which must fall
 /// with the radius and reach (near) zero; and a transfer attack, PGD on a source classifier (the
@@ -45,10 +44,10 @@ public static class AttackSuite
             var apgd = config.Apgd;
             var radii = config.Radii;
             var attackNames = Enumerable.Range(1, config.PgdRestarts).Select(r => $"{pgd} start {r}").Append(apgd.ToString()).ToList();
-            var clean = new StringBuilder(n);
-            var attackBits = attackNames.Select(_ => new StringBuilder(n)).ToList();
-            var sweepBits = radii.Select(_ => new StringBuilder(n)).ToList();
-            var transferBits = transferSource is null ? null : new StringBuilder(n);
+            var clean = new List<bool>(n);
+            var attackBits = attackNames.Select(_ => new List<bool>(n)).ToList();
+            var sweepBits = radii.Select(_ => new List<bool>(n)).ToList();
+            var transferBits = transferSource is null ? null : new List<bool>(n);
             var sanity = new SanityTally();
             var diagnostics = new PgdDiagnostics();
             int zeroGradient = 0, batches = (n + config.BatchSize - 1) / config.BatchSize;
@@ -64,7 +63,7 @@ public static class AttackSuite
                 zeroGradient += InputGradients.ExactlyZero(target, x, y, diagnostics).Count(z => z);
 
                 // Robust-correct: right on the clean image and at the attack's point (the clean image is in every ball).
-                void Record(StringBuilder bits, Tensor adv, double radius)
+                void Record(List<bool> bits, Tensor adv, double radius)
                 {
                     sanity.Add(x, adv, radius);
                     using var _ = torch.no_grad();
@@ -81,17 +80,18 @@ public static class AttackSuite
                 progress.Report(task, b + 1, batches, $"{start + size}/{n} images");
             }
 
-            var attacks = attackNames.Select((name, i) => new AttackAccuracy(name, MaskingChecks.Accuracy(attackBits[i].ToString()), attackBits[i].ToString())).ToList();
-            string worst = MaskingChecks.WorstCase(attacks.Select(a => a.Correct).ToList());
-            var sweep = radii.Select((r, i) => new SweepPoint(r, MaskingChecks.Accuracy(sweepBits[i].ToString()), sweepBits[i].ToString())).ToList();
-            string? transfer = transferBits?.ToString();
-            int? transferOnly = transfer is null ? null : MaskingChecks.TransferOnlyBreaks(worst, transfer);
+            var attacks = attackNames.Select((name, i) => AttackAccuracy.Of(name, new Correctness(attackBits[i]))).ToList();
+            var worst = MaskingChecks.WorstCase(attacks.Select(a => a.Correct).ToList());
+            var sweep = radii.Select((r, i) => SweepPoint.Of(r, new Correctness(sweepBits[i]))).ToList();
+            Correctness? transfer = transferBits is null ? null : new Correctness(transferBits);
             var sanityFailures = sanity.Failures(diagnostics.NonFiniteGradientSteps);
-            var report = new MaskingReport(subset, n, config.Epsilon, MaskingChecks.Accuracy(clean.ToString()), clean.ToString(),
-                attacks, MaskingChecks.Accuracy(worst), worst,
+            int? transferOnly = transfer is { } t0 ? MaskingChecks.TransferOnlyBreaks(worst, t0) : null;
+            var cleanCorrect = new Correctness(clean);
+            var report = new MaskingReport(subset, n, config.Epsilon, cleanCorrect.Accuracy, cleanCorrect,
+                attacks, worst.Accuracy, worst,
                 $"PGD-{config.SweepSteps} α=2.5ε/{config.SweepSteps}", sweep, MaskingChecks.SweepInversions(sweep.Select(s => s.Correct).ToList()),
                 config.MaxAccuracyAtLargestRadius,
-                transfer is null ? null : $"{pgd} crafted on the source", transfer is null ? null : MaskingChecks.Accuracy(transfer), transfer, transferOnly,
+                transfer is null ? null : $"{pgd} crafted on the source", transfer?.Accuracy, transfer, transferOnly,
                 (double)zeroGradient / n, diagnostics.NonFiniteGradientSteps, MaskingChecks.Tolerance(n),
                 sanityFailures, watch.Elapsed.TotalSeconds);
             progress.Log($"{task}: {subset}: clean {report.CleanAccuracy:P1}, worst case {report.WorstCaseAccuracy:P1}" +
@@ -106,10 +106,7 @@ public static class AttackSuite
         }
     }
 
-    private static void Append(StringBuilder bits, Tensor hits)
-    {
-        foreach (var hit in hits.cpu().data<bool>().ToArray()) bits.Append(hit ? '1' : '0');
-    }
+    private static void Append(List<bool> bits, Tensor hits) => bits.AddRange(hits.cpu().data<bool>().ToArray());
 
     /// <summary>Whether every attack point stayed in its ball and in [0,1], without NaN.</summary>
     private sealed class SanityTally

@@ -1,3 +1,5 @@
+using NtkRepro.Statistics;
+
 namespace NtkRepro.Attacks;
 
 /// <summary>
@@ -14,8 +16,8 @@ namespace NtkRepro.Attacks;
 /// because different attacks always break a few different images. So the transfer attack is
 /// compared with the suite's own attacks, pooled over a figure's replicates
 /// (<see cref="CompareTransfer"/>); this rule was changed after seeing that result.
-/// Robust-correct bits are '1' for an image classified correctly both clean and at the attack's
-/// point (the clean image is in every ball), '0' otherwise, in test order.
+/// An image is robust-correct when it is classified correctly both clean and at the attack's
+/// point (the clean image is in every ball).
 /// </summary>
 public static class MaskingChecks
 {
@@ -27,7 +29,7 @@ public static class MaskingChecks
     /// (<paramref name="correctByRadius"/> in ascending radius order). A point in the small ball is
     /// in the large one, so each such image is a failure of the attack at the larger radius.
     /// </summary>
-    public static int SweepInversions(IReadOnlyList<string> correctByRadius)
+    public static int SweepInversions(IReadOnlyList<Correctness> correctByRadius)
     {
         if (correctByRadius.Count == 0) return 0;
         int n = SameLength(correctByRadius);
@@ -37,7 +39,7 @@ public static class MaskingChecks
             bool brokenBefore = false;
             foreach (var bits in correctByRadius)
             {
-                if (bits[i] == '0') brokenBefore = true;
+                if (!bits[i]) brokenBefore = true;
                 else if (brokenBefore) { inversions++; break; }
             }
         }
@@ -45,20 +47,14 @@ public static class MaskingChecks
     }
 
     /// <summary>Images robust-correct under the white-box worst case that the transfer attack breaks: each is a white-box failure.</summary>
-    public static int TransferOnlyBreaks(string whiteBoxCorrect, string transferCorrect)
-    {
-        SameLength([whiteBoxCorrect, transferCorrect]);
-        return Enumerable.Range(0, whiteBoxCorrect.Length).Count(i => whiteBoxCorrect[i] == '1' && transferCorrect[i] == '0');
-    }
+    public static int TransferOnlyBreaks(Correctness whiteBoxCorrect, Correctness transferCorrect) => whiteBoxCorrect.AndNot(transferCorrect).Correct;
 
-    /// <summary>Per image the minimum: '1' only where every attack left the image correct.</summary>
-    public static string WorstCase(IReadOnlyList<string> correctByAttack)
+    /// <summary>Per image the minimum: correct only where every attack left the image correct.</summary>
+    public static Correctness WorstCase(IReadOnlyList<Correctness> correctByAttack)
     {
-        int n = SameLength(correctByAttack);
-        return new string(Enumerable.Range(0, n).Select(i => correctByAttack.All(b => b[i] == '1') ? '1' : '0').ToArray());
+        SameLength(correctByAttack);
+        return Correctness.All(correctByAttack);
     }
-
-    public static double Accuracy(string correct) => correct.Length == 0 ? 0 : correct.Count(c => c == '1') / (double)correct.Length;
 
     /// <summary>
     /// One phrase per failed per-replicate check: (1) input gradient exactly zero on more than the
@@ -66,7 +62,7 @@ public static class MaskingChecks
     /// radius above <paramref name="maxAccuracyAtLargestRadius"/>. The transfer attack is judged per
     /// figure (<see cref="CompareTransfer"/>).
     /// </summary>
-    public static List<string> Failures(int count, int zeroGradientImages, IReadOnlyList<double> radii, IReadOnlyList<string> sweepCorrect,
+    public static List<string> Failures(int count, int zeroGradientImages, IReadOnlyList<double> radii, IReadOnlyList<Correctness> sweepCorrect,
         double maxAccuracyAtLargestRadius)
     {
         int tolerance = Tolerance(count);
@@ -78,7 +74,7 @@ public static class MaskingChecks
             failures.Add($"ε sweep not monotone: {inversions} of {count} images robust at a larger radius after being broken at a smaller one (tolerance {tolerance})");
         if (radii.Count > 0)
         {
-            double last = Accuracy(sweepCorrect[^1]);
+            double last = sweepCorrect[^1].Accuracy;
             if (last > maxAccuracyAtLargestRadius)
                 failures.Add($"accuracy {last * 100:0.0}% at the largest sweep radius ε={radii[^1] * 255:0.##}/255 is above {maxAccuracyAtLargestRadius * 100:0.0}%");
         }
@@ -90,12 +86,11 @@ public static class MaskingChecks
     /// attack, for the white-box attack with the most: how much an attack of the suite adds to the
     /// others. It is the transfer attack's yardstick (<see cref="CompareTransfer"/>).
     /// </summary>
-    public static int StrongestWhiteBoxOnlyBreaks(IReadOnlyList<string> whiteBoxCorrect, string transferCorrect)
+    public static int StrongestWhiteBoxOnlyBreaks(IReadOnlyList<Correctness> whiteBoxCorrect, Correctness transferCorrect)
     {
-        var all = whiteBoxCorrect.Append(transferCorrect).ToList();
-        int n = SameLength(all);
-        return whiteBoxCorrect.Select((bits, j) => Enumerable.Range(0, n).Count(i =>
-            bits[i] == '0' && transferCorrect[i] == '1' && whiteBoxCorrect.Where((_, k) => k != j).All(o => o[i] == '1'))).DefaultIfEmpty(0).Max();
+        SameLength(whiteBoxCorrect.Append(transferCorrect).ToList());
+        return whiteBoxCorrect.Select((bits, j) =>
+            Correctness.All(whiteBoxCorrect.Where((_, k) => k != j).Append(transferCorrect).ToList()).AndNot(bits).Correct).DefaultIfEmpty(0).Max();
     }
 
     /// <summary>
@@ -143,12 +138,12 @@ public static class MaskingChecks
         return s;
     }
 
-    private static int SameLength(IReadOnlyList<string> bitStrings)
+    private static int SameLength(IReadOnlyList<Correctness> each)
     {
-        if (bitStrings.Count == 0) return 0;
-        int n = bitStrings[0].Length;
-        if (bitStrings.Any(b => b.Length != n))
-            throw new ArgumentException($"correctness bit strings of different lengths: {string.Join(", ", bitStrings.Select(b => b.Length))}");
+        if (each.Count == 0) return 0;
+        int n = each[0].Count;
+        if (each.Any(b => b.Count != n))
+            throw new ArgumentException($"correctness of different lengths: {string.Join(", ", each.Select(b => b.Count))}");
         return n;
     }
 }

@@ -1,12 +1,19 @@
 using System.Text.Json.Serialization;
+using NtkRepro.Statistics;
 
 namespace NtkRepro.Attacks;
 
-/// <summary>One attack's accuracy on the suite's images, with its robust-correct bits ('1'/'0' per image, in test order).</summary>
-public sealed record AttackAccuracy(string Attack, double Accuracy, string Correct);
+/// <summary>One attack's accuracy on the suite's images, with which images stayed robust-correct.</summary>
+public sealed record AttackAccuracy(string Attack, double Accuracy, Correctness Correct)
+{
+    public static AttackAccuracy Of(string attack, Correctness correct) => new(attack, correct.Accuracy, correct);
+}
 
-/// <summary>Accuracy under the sweep's attack at one radius, with its robust-correct bits.</summary>
-public sealed record SweepPoint(double Epsilon, double Accuracy, string Correct);
+/// <summary>Accuracy under the sweep's attack at one radius, with which images stayed robust-correct.</summary>
+public sealed record SweepPoint(double Epsilon, double Accuracy, Correctness Correct)
+{
+    public static SweepPoint Of(double epsilon, Correctness correct) => new(epsilon, correct.Accuracy, correct);
+}
 
 /// <summary>
 /// What <see cref="AttackSuite.Run"/> found for one classifier: the accuracy under each attack
@@ -15,8 +22,7 @@ public sealed record SweepPoint(double Epsilon, double Accuracy, string Correct)
 /// derived from the stored figures whenever the report is read, so that a stored report is judged by today's rules.
 /// A failed check means the white-box figures may overstate robustness (gradient masking or a
 /// weak attack); it does not make them larger than the truth, which they bound from above.
-/// Bit strings are '1' for robust-correct, as in EvalResult's, over the first <see cref="Count"/>
-/// test images (<see cref="Subset"/> says which).
+/// Correctness covers the first <see cref="Count"/> test images (<see cref="Subset"/> says which).
 /// </summary>
 /// <param name="Subset">Which images were attacked, in words.</param>
 /// <param name="SweepInversions">Images robust at a sweep radius after being broken at a smaller one.</param>
@@ -25,10 +31,10 @@ public sealed record SweepPoint(double Epsilon, double Accuracy, string Correct)
 /// <param name="SanityFailures">Attack points outside their ball or [0,1], or NaN; included in <see cref="FailedChecks"/>.</param>
 /// <param name="Tolerance">Images each paired check allowed (<see cref="MaskingChecks.Tolerance"/>).</param>
 public sealed record MaskingReport(
-    string Subset, int Count, double Epsilon, double CleanAccuracy, string CleanCorrect,
-    IReadOnlyList<AttackAccuracy> Attacks, double WorstCaseAccuracy, string WorstCaseCorrect,
+    string Subset, int Count, double Epsilon, double CleanAccuracy, Correctness CleanCorrect,
+    IReadOnlyList<AttackAccuracy> Attacks, double WorstCaseAccuracy, Correctness WorstCaseCorrect,
     string SweepAttack, IReadOnlyList<SweepPoint> Sweep, int SweepInversions, double MaxAccuracyAtLargestRadius,
-    string? TransferAttack, double? TransferAccuracy, string? TransferCorrect, int? TransferOnlyBreaks,
+    string? TransferAttack, double? TransferAccuracy, Correctness? TransferCorrect, int? TransferOnlyBreaks,
     double ZeroGradientFraction, long NonFiniteGradientSteps, int Tolerance,
     IReadOnlyList<string> SanityFailures, double Seconds)
 {

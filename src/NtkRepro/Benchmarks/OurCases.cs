@@ -14,7 +14,7 @@ namespace NtkRepro.Benchmarks;
 /// </summary>
 internal sealed class OurCases : IDisposable
 {
-    public const double LearningRate = 0.01, Momentum = 0.9;
+    public const double LearningRate = AuthorsDefaults.Stage2LearningRate, Momentum = AuthorsDefaults.Momentum;
     private readonly List<IDisposable> _owned = new();
 
     public List<BenchCase> Cases { get; } = new();

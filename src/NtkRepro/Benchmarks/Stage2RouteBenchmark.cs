@@ -17,7 +17,7 @@ namespace NtkRepro.Benchmarks;
 /// </summary>
 public static class Stage2RouteBenchmark
 {
-    public sealed record Options(Dynamics Dynamics = Dynamics.Centered, int Rounds = 3, int BatchSize = 128, double LearningRate = 0.01,
+    public sealed record Options(Dynamics Dynamics = Dynamics.Centered, int Rounds = 3, int BatchSize = AuthorsDefaults.BatchSize, double LearningRate = AuthorsDefaults.Stage2LearningRate,
         JacobianCacheOptions? Cache = null);
 
     public sealed record Figures(int Samples, long Parameters, int Classes, long RowBytes, string Storage, double FeatureSeconds,

@@ -1,3 +1,4 @@
+using NtkRepro.Training;
 using System.Diagnostics;
 using NtkRepro.Native;
 using TorchSharp;
@@ -19,7 +20,7 @@ public static class StepBenchmark
     /// cold, after other variants and the peer have run; more times steps as an epoch runs them,
     /// after a step of their own kind. The NTK is always timed once per round.
     /// </param>
-    public sealed record Options(int Batch = 128, int Rounds = 20, int Warmup = 2, int Width = 16, bool IncludeResNet = true,
+    public sealed record Options(int Batch = AuthorsDefaults.BatchSize, int Rounds = 20, int Warmup = 2, int Width = 16, bool IncludeResNet = true,
         int ResNetWidth = 16, int NtkPoints = 100, int NtkRounds = 10, bool Reference = false, int Consecutive = 5)
     {
         public void Validate()

@@ -30,9 +30,9 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     public int EpochAt(double fraction) => (int)Math.Ceiling(fraction * FinalEpoch - 1e-9);
 
     /// <summary>The kernel series of every replicate of a schedule that has one.</summary>
-    public IReadOnlyList<(int Replicate, KernelSeries Series)> Series(ScheduleKind kind)
+    public IReadOnlyList<ReplicateSeries> Series(ScheduleKind kind)
     {
-        var list = Variant.Stage1.Where(s => s.Schedule == kind && s.Kernels is not null).OrderBy(s => s.Replicate).Select(s => (s.Replicate, s.Kernels!)).ToList();
+        var list = Variant.KernelSeries(kind);
         return list.Count > 0 ? list : throw new MissingResultException($"no kernel series of the {Schedule.Name(kind)} run");
     }
 
@@ -51,47 +51,44 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
         Enumerable.Range(from, Math.Max(0, to - from)).Select(a => Velocity(s, a, a + 1)).ToList();
 
     public double Distance(KernelRef a, KernelRef b) =>
-        Variant.KernelDistances.FirstOrDefault(d => (d.A == a && d.B == b) || (d.A == b && d.B == a))?.Distance
+        Variant.Distance(a, b)
         ?? throw new MissingResultException($"no distance between the {Schedule.Name(a.Schedule)} kernel of replicate {a.Replicate} at {a.Epoch} and the {Schedule.Name(b.Schedule)} kernel of replicate {b.Replicate} at {b.Epoch}");
 
     /// <summary>Replicates whose final kernel of the schedule is in the distance table.</summary>
-    public IReadOnlyList<int> FinalKernelReplicates(ScheduleKind kind) =>
-        Variant.KernelDistances.SelectMany(d => new[] { d.A, d.B }).Where(k => k.Schedule == kind && k.Epoch == FinalEpoch)
-            .Select(k => k.Replicate).Distinct().Order().ToList();
+    public IReadOnlyList<int> FinalKernelReplicates(ScheduleKind kind) => Variant.ReplicatesWithDistances(kind, FinalEpoch);
 
     public IReadOnlyList<double> SpawnEpochs => Variant.Children.Select(c => c.SpawnEpoch).Distinct().Order().ToList();
 
-    public IReadOnlyList<(int Replicate, EvalResult Eval)> Children(ScheduleKind parent, double spawn, Dynamics dynamics, bool adversarial = false)
+    public IReadOnlyList<ReplicateEval> Children(ChildId id)
     {
-        var list = (adversarial ? Variant.FixedKernel : Variant.Children)
-            .Where(c => c.Parent == parent && c.SpawnEpoch == spawn && c.Dynamics == dynamics && c.Adversarial == adversarial)
-            .OrderBy(c => c.Replicate).Select(c => (c.Replicate, c.Eval)).ToList();
+        var list = Variant.ChildEvals(id);
         return list.Count > 0 ? list
-            : throw new MissingResultException($"no evaluated {dynamics.ToString().ToLowerInvariant()}{(adversarial ? " adversarially trained" : "")} child of the {Schedule.Name(parent)} parent at spawn epoch {spawn}");
+            : throw new MissingResultException($"no evaluated {id.Dynamics.Name()}{(id.Adversarial ? " adversarially trained" : "")} child of the {Schedule.Name(id.Parent)} parent at spawn epoch {id.SpawnEpoch}");
     }
 
-    public IReadOnlyList<(int Replicate, EvalResult Eval)> FixedKernelRuns()
+    /// <summary>A benignly trained child.</summary>
+    public IReadOnlyList<ReplicateEval> Children(ScheduleKind parent, double spawn, Dynamics dynamics) => Children(new ChildId(parent, spawn, dynamics, false));
+
+    public IReadOnlyList<ReplicateEval> FixedKernelRuns()
     {
-        var list = Variant.FixedKernel.OrderBy(c => c.Replicate).Select(c => (c.Replicate, c.Eval)).ToList();
+        var list = Variant.FixedKernel.OrderBy(c => c.Replicate).Select(c => new ReplicateEval(c.Replicate, c.Eval)).ToList();
         return list.Count > 0 ? list : throw new MissingResultException("no evaluated section-7 run (AT on a fixed kernel)");
     }
 
     /// <summary>A stage-1 run's evaluation at an epoch (a parent at a spawn epoch, or the final one).</summary>
-    public IReadOnlyList<(int Replicate, EvalResult Eval)> Parents(ScheduleKind schedule, double epoch)
+    public IReadOnlyList<ReplicateEval> Parents(ScheduleKind schedule, double epoch)
     {
-        var list = Variant.Parents.Where(p => p.Schedule == schedule && p.Epoch == epoch).Select(p => (p.Replicate, p.Eval))
-            .Concat(epoch == FinalEpoch ? Variant.Stage1.Where(s => s.Schedule == schedule && s.FinalEval is not null).Select(s => (s.Replicate, s.FinalEval!)) : [])
-            .DistinctBy(x => x.Replicate).OrderBy(x => x.Replicate).ToList();
+        var list = Variant.ParentEvals(schedule, epoch, FinalEpoch);
         return list.Count > 0 ? list : throw new MissingResultException($"no evaluation of the {Schedule.Name(schedule)} run at epoch {epoch}");
     }
 
     /// <summary>Accuracy over replicates and test images; a robust one is the worst case over the evaluation's attack and the masking suite.</summary>
     /// <param name="requireMaskingChecks">A claim's figure must have passed the masking checks (else <see cref="SuspectedMaskingException"/>); a figure shown or recorded need not.</param>
-    public static Estimate Accuracy(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust, bool requireMaskingChecks = false) =>
+    public static Estimate Accuracy(IReadOnlyList<ReplicateEval> evals, bool robust, bool requireMaskingChecks = false) =>
         Matrix(evals, robust, requireMaskingChecks).Estimate();
 
     /// <summary>Accuracy of a minus accuracy of b, replicate paired with replicate (those both have), image with image; for claims, so robust figures must pass the masking checks.</summary>
-    public static Estimate AccuracyDifference(IReadOnlyList<(int Replicate, EvalResult Eval)> a, IReadOnlyList<(int Replicate, EvalResult Eval)> b,
+    public static Estimate AccuracyDifference(IReadOnlyList<ReplicateEval> a, IReadOnlyList<ReplicateEval> b,
         bool robustA, bool robustB)
     {
         var common = a.Select(x => x.Replicate).Intersect(b.Select(x => x.Replicate)).Order().ToList();
@@ -117,17 +114,17 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
         public void Dispose() => MaskingChecksWaived.Value = false;
     }
 
-    private static CorrectnessMatrix Matrix(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust, bool requireMaskingChecks)
+    private static CorrectnessMatrix Matrix(IReadOnlyList<ReplicateEval> evals, bool robust, bool requireMaskingChecks)
     {
         var bits = evals.Select(e => Bits(e, robust, requireMaskingChecks)
             ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step")).ToList();
         if (robust && requireMaskingChecks && !MaskingChecksWaived.Value && TransferCheck(evals) is { TransferStronger: true } transfer)
             throw new SuspectedMaskingException($"replicates {string.Join(", ", evals.Select(e => e.Replicate))}: {transfer.Describe()}");
-        return CorrectnessMatrix.FromBits(bits);
+        return CorrectnessMatrix.From(bits);
     }
 
     /// <summary>The transfer check of a figure, pooled over its replicates that ran one; null when none did.</summary>
-    public static TransferComparison? TransferCheck(IEnumerable<(int Replicate, EvalResult Eval)> evals)
+    public static TransferComparison? TransferCheck(IEnumerable<ReplicateEval> evals)
     {
         var replicates = evals.Select(e => e.Eval.Masking).OfType<MaskingReport>()
             .Where(m => m.TransferOnlyBreaks is not null && m.StrongestWhiteBoxOnlyBreaks is not null)
@@ -139,7 +136,7 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     /// A robust figure whose attack failed its sanity checks is not a figure: the claims that need it
     /// are not run. One whose masking checks failed is a figure, but one a claim cannot rest on.
     /// </summary>
-    private static string? Bits((int Replicate, EvalResult Eval) e, bool robust, bool requireMaskingChecks) =>
+    private static Correctness? Bits(ReplicateEval e, bool robust, bool requireMaskingChecks) =>
         !robust ? e.Eval.CleanCorrect
         : !e.Eval.RobustAccuracyValid ? throw new MissingResultException($"replicate {e.Replicate}: {e.Eval.RobustAccuracyInvalidReason}")
         : requireMaskingChecks && !MaskingChecksWaived.Value && e.Eval.MaskingSuspicion is { } why ? throw new SuspectedMaskingException($"replicate {e.Replicate}: {why}")

@@ -75,7 +75,7 @@ public static class ClaimRegistry
             d =>
             {
                 double t = d.SpawnEpochs.Max();
-                return new[] { Dynamics.Linearized, Dynamics.Centered }.Select(dyn => Tests.Above($"{dyn.ToString().ToLowerInvariant()}, spawn {Format.Number(t)}: AT − benign parent",
+                return new[] { Dynamics.Linearized, Dynamics.Centered }.Select(dyn => Tests.Above($"{dyn.Name()}, spawn {Format.Number(t)}: AT − benign parent",
                     ClaimData.AccuracyDifference(d.Children(ScheduleKind.Adversarial, t, dyn), d.Children(ScheduleKind.Benign, t, dyn), true, true), 0.05, Pct)).ToList();
             }),
 
@@ -164,7 +164,7 @@ public static class ClaimRegistry
             "upper 95% bound at most 10% for every spawn epoch and both dynamics",
             NotAt((Scale.Mini, "'little to no robust accuracy' is indistinguishable from a weak model here: the small CNN's clean accuracy is about 45%, so every attacked accuracy is low")),
             d => d.SpawnEpochs.SelectMany(t => new[] { Dynamics.Standard, Dynamics.Linearized }.Select(dyn =>
-                Tests.Below($"{dyn.ToString().ToLowerInvariant()}, spawn {Format.Number(t)}", ClaimData.Accuracy(d.Children(ScheduleKind.Benign, t, dyn), robust: true, requireMaskingChecks: true), 0.10, Pct))).ToList()),
+                Tests.Below($"{dyn.Name()}, spawn {Format.Number(t)}", ClaimData.Accuracy(d.Children(ScheduleKind.Benign, t, dyn), robust: true, requireMaskingChecks: true), 0.10, Pct))).ToList()),
 
         new("C11", "Fig 2 left", "Centered training on benign parents gains robust accuracy as the spawn epoch grows", "qualitative",
             "robust accuracy of the centered children of the benign parent: latest minus earliest spawn epoch, paired by replicate",
@@ -201,7 +201,7 @@ public static class ClaimRegistry
             {
                 double t = d.SpawnEpochs.Max();
                 return BenignAndAt.SelectMany(p => new[] { Dynamics.Standard, Dynamics.Linearized }.Select(other =>
-                    Tests.Above($"{Name(p)} parent: centered − {other.ToString().ToLowerInvariant()}",
+                    Tests.Above($"{Name(p)} parent: centered − {other.Name()}",
                         ClaimData.AccuracyDifference(d.Children(p, t, Dynamics.Centered), d.Children(p, t, other), true, true), 0.05, Pct))).ToList();
             }),
 
@@ -235,14 +235,14 @@ public static class ClaimRegistry
             {
                 var runs = d.Variant.EigenImages ?? [];
                 if (runs.Count == 0) throw new MissingResultException("no eigen-images of this variant");
-                double Proxy(EigenImageRun run, string row) => (run.EigenvectorEnergies(row)
-                    ?? throw new MissingResultException($"replicate {run.Replicate}, class {run.Class}: no '{row}' row")).Average();
-                Estimate Difference(string other) => PerReplicate(runs.GroupBy(x => x.Replicate).OrderBy(g => g.Key)
-                    .Select(g => g.Average(run => Proxy(run, "adversarial") - Proxy(run, other))));
+                double Proxy(EigenImageRun run, EigenKernel kernel) => (run.EigenvectorEnergies(kernel)
+                    ?? throw new MissingResultException($"replicate {run.Replicate}, class {run.Class}: no '{EigenImageRun.SourceName(kernel)}' row")).Average();
+                Estimate Difference(EigenKernel other) => PerReplicate(runs.GroupBy(x => x.Replicate).OrderBy(g => g.Key)
+                    .Select(g => g.Average(run => Proxy(run, EigenKernel.Adversarial) - Proxy(run, other))));
                 return
                 [
-                    Tests.Above("AT − benign low-frequency energy", Difference("benign"), 0),
-                    Tests.Above("AT − initial low-frequency energy", Difference("initial"), 0),
+                    Tests.Above("AT − benign low-frequency energy", Difference(EigenKernel.Benign), 0),
+                    Tests.Above("AT − initial low-frequency energy", Difference(EigenKernel.Initial), 0),
                 ];
             }),
 

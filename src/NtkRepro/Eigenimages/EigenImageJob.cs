@@ -43,7 +43,7 @@ public static class EigenImageJob
             model.eval();
             var kernel = StoredClassKernel(dir.Path, subset, epoch, indices, cls, progress);
             string label = $"{source.Label} (epoch {RunDirectory.EpochName(epoch)})";
-            results.Add(EigenImages.Run(model, x, labels, cls, config, progress, kernel, label, dir.CheckpointPath(epoch)));
+            results.Add(EigenImages.Run(model, x, labels, cls, config, progress, kernel, label, dir.CheckpointPath(epoch)) with { Source = source.Label });
         }
         return results;
     }

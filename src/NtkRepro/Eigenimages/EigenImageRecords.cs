@@ -55,7 +55,14 @@ public sealed record RegressionSolve(double Ridge, double RelativeRidge, double 
 /// <param name="SecondsPerImage">Ascent seconds divided by the number of images (they move together).</param>
 public sealed record EigenImageResult(string Label, string? Checkpoint, int Class, int Points, IReadOnlyList<double> Eigenvalues,
     IReadOnlyList<double> EigenvalueFractions, RegressionSolve? Regression, int Steps, double StepSize, bool Batched,
-    IReadOnlyList<EigenImage> Images, double AscentSeconds, double SecondsPerImage);
+    IReadOnlyList<EigenImage> Images, double AscentSeconds, double SecondsPerImage)
+{
+    /// <summary>The row's source as given (<see cref="EigenImageSource.Label"/>), without the checkpoint that <see cref="Label"/> adds.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The low-frequency energy of each eigenvector image (u1…uk), in order.</summary>
+    public IReadOnlyList<double> EigenvectorEnergies() => Images.Where(i => i.Kind == "eigenvector").Select(i => i.LowFrequencyEnergy).ToList();
+}
 
 /// <summary>The JSON an eigen-image job writes: rows of results and the proxy's definition.</summary>
 public sealed record EigenImageReport(int Class, string Proxy, IReadOnlyList<string> Columns, IReadOnlyList<EigenImageResult> Rows, string Grid);

@@ -13,19 +13,33 @@ public sealed record Stage1Work(Variant V, int R, ScheduleKind Schedule, Stage1C
 
 public sealed record KernelsWork(Variant V, int R, ScheduleKind Schedule, KernelSubset Subset, IReadOnlyList<double> Epochs) : StepWork(V, R);
 
-/// <param name="Target">The key of the run step whose run is evaluated.</param>
-/// <param name="Epoch">The stage-1 checkpoint evaluated; null for a child (its final state).</param>
-public sealed record EvaluateWork(Variant V, int R, string Target, EvalConfig Config, double? Epoch) : StepWork(V, R);
+/// <summary>Cross-run distances of one variant's kernels: every pair of final kernels, and each switch run at the switch against every final kernel.</summary>
+/// <param name="Kernels">The kernel steps whose kernels are compared.</param>
+public sealed record KernelDistancesWork(Variant V, IReadOnlyList<string> Kernels, double FinalEpoch, double SwitchEpoch) : StepWork(V, -1);
 
-public sealed record Stage2Work(Variant V, int R, ScheduleKind Parent, double SpawnEpoch, Dynamics Dynamics, bool Adversarial, Stage2Config Config) : StepWork(V, R);
+/// <summary>Which state of a run an evaluation or the masking suite attacks: a stage-1 checkpoint, or a finished child (its last epoch).</summary>
+/// <param name="Target">The key of the run step.</param>
+/// <param name="Epoch">The checkpoint; a child's is its number of epochs.</param>
+public sealed record EvalTarget(string Target, double Epoch, bool IsChild)
+{
+    /// <summary>What the jobs take: the checkpoint, or null for a child (its final state).</summary>
+    public double? Checkpoint => IsChild ? null : Epoch;
+}
+
+/// <param name="TestImages">How many test images the variant's test set holds (part of the result's file name).</param>
+public sealed record EvaluateWork(Variant V, int R, EvalTarget On, EvalConfig Config, int TestImages) : StepWork(V, R);
+
+public sealed record Stage2Work(Variant V, int R, ScheduleKind Parent, double SpawnEpoch, Dynamics Dynamics, bool Adversarial, Stage2Config Config) : StepWork(V, R)
+{
+    [System.Text.Json.Serialization.JsonIgnore] public ChildId Id => new(Parent, SpawnEpoch, Dynamics, Adversarial);
+}
 
 /// <summary>
-/// The gradient-masking suite on a run whose robust accuracy a claim uses: <paramref name="Target"/>
-/// is the run step (a stage-1 checkpoint at <paramref name="Epoch"/>, or a child: null), and
-/// <paramref name="Source"/> the stage-1 run whose checkpoint at <paramref name="SourceEpoch"/> crafts the
-/// transfer attack (a child's parent; null: none).
+/// The gradient-masking suite on a run whose robust accuracy a claim uses (<paramref name="On"/>),
+/// with <paramref name="Source"/> the stage-1 run whose checkpoint at <paramref name="SourceEpoch"/>
+/// crafts the transfer attack (a child's parent; null: none).
 /// </summary>
-public sealed record MaskingWork(Variant V, int R, string Target, double? Epoch, string? Source, double? SourceEpoch, MaskingConfig Config, long Seed) : StepWork(V, R);
+public sealed record MaskingWork(Variant V, int R, EvalTarget On, string? Source, double? SourceEpoch, MaskingConfig Config, long Seed) : StepWork(V, R);
 
 /// <summary>
 /// Eigen-images (PROTOCOL §5) of the initial, benign and AT kernels of one replicate for some
@@ -35,7 +49,12 @@ public sealed record MaskingWork(Variant V, int R, string Target, double? Epoch,
 public sealed record EigenWork(Variant V, int R, string BenignRun, string AdversarialRun, KernelSubset Subset, IReadOnlyList<int> Classes, EigenImageConfig Config) : StepWork(V, R);
 
 /// <summary>Collects whatever the store holds into results and the report; runs on a partial store too.</summary>
-public sealed record ReportWork() : StepWork(null, -1);
+public sealed record ReportWork() : StepWork(null, -1)
+{
+    /// <summary>The report step, after every other step.</summary>
+    public static PlanStep Plan(IEnumerable<PlanStep> others) =>
+        new(Experiments.Plan.ReportKey, ".", others.Select(s => s.Key).ToList(), new ReportWork(), 0, "collect the results and write the claim-by-claim report");
+}
 
 /// <summary>
 /// One step of a plan: its key (what schedulers and run-step name), the folder it works in

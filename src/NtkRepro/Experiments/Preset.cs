@@ -66,19 +66,19 @@ public sealed record Preset
     public required int Replicates { get; init; }
     public required int Stage1Epochs { get; init; }
     public required int SwitchEpoch { get; init; }
-    public double Stage1LearningRate { get; init; } = 0.1;
+    public double Stage1LearningRate { get; init; } = AuthorsDefaults.Stage1LearningRate;
     public required AttackSpec TrainAttack { get; init; }
     public AdversarialMode AdversarialMode { get; init; } = AdversarialMode.Mixture;
-    public int BatchSize { get; init; } = 128;
-    public IReadOnlyList<double> FractionalCheckpoints { get; init; } = [0.125, 0.25, 0.375, 0.5, 0.75, 1.5, 2.5];
+    public int BatchSize { get; init; } = AuthorsDefaults.BatchSize;
+    public IReadOnlyList<double> FractionalCheckpoints { get; init; } = AuthorsDefaults.FractionalCheckpoints;
     /// <summary>Checkpoints whose kernels are computed, for every schedule.</summary>
     public required IReadOnlyList<double> KernelEpochs { get; init; }
     public required KernelSubset KernelSubset { get; init; }
     public required IReadOnlyList<double> SpawnEpochs { get; init; }
     public IReadOnlyList<ScheduleKind> SpawnParents { get; init; } = [ScheduleKind.Benign, ScheduleKind.Adversarial];
-    public IReadOnlyList<Dynamics> ChildDynamics { get; init; } = [Dynamics.Standard, Dynamics.Linearized, Dynamics.Centered];
+    public IReadOnlyList<Dynamics> ChildDynamics { get; init; } = DynamicsKind.All;
     public required int Stage2Epochs { get; init; }
-    public double Stage2LearningRate { get; init; } = 0.01;
+    public double Stage2LearningRate { get; init; } = AuthorsDefaults.Stage2LearningRate;
     public required FixedKernelSpec? FixedKernel { get; init; }
     public required AttackSpec EvalAttack { get; init; }
     public int EvalBatchSize { get; init; } = 250;
@@ -115,9 +115,6 @@ public sealed record Preset
 
     public Schedule ScheduleOf(ScheduleKind kind) => kind == ScheduleKind.Switch ? Schedule.Switch(SwitchEpoch) : new Schedule(kind);
 
-    /// <summary>The seed of one schedule's run in one replicate: every run has its own stream (initialisation, batch order, attack starts).</summary>
-    public static int Stage1Seed(int replicate, ScheduleKind kind) => 100 * replicate + (int)kind;
-
     public Stage1Config Stage1(Variant v, ScheduleKind kind, int replicate) => new()
     {
         Model = ModelFor(v),
@@ -128,28 +125,28 @@ public sealed record Preset
         Epochs = Stage1Epochs,
         LearningRate = Stage1LearningRate,
         BatchSize = BatchSize,
-        Seed = Stage1Seed(replicate, kind),
+        Seed = ReplicateSeeds.Stage1(replicate, kind),
         FractionalCheckpoints = FractionalCheckpoints,
     };
 
     /// <summary>A child's configuration; its parent is named relative to the child's folder.</summary>
-    public Stage2Config Stage2(Variant v, string parentRelative, double spawn, Dynamics dynamics, bool adversarial, int epochs, int replicate, ScheduleKind parent) => new()
+    public Stage2Config Stage2(Variant v, string parentRelative, ChildId child, int epochs, int replicate) => new()
     {
         ParentRun = parentRelative,
-        SpawnEpoch = spawn,
-        Dynamics = dynamics,
-        Adversarial = adversarial,
+        SpawnEpoch = child.SpawnEpoch,
+        Dynamics = child.Dynamics,
+        Adversarial = child.Adversarial,
         AdversarialMode = AdversarialMode,
         TrainAttack = TrainAttack.For(v.Epsilon),
         Epochs = epochs,
         LearningRate = Stage2LearningRate,
         BatchSize = BatchSize,
-        Seed = (int)(Seeds.Derive(replicate, (int)parent, (long)(spawn * 1000), (int)dynamics, adversarial ? 1 : 0) % 1_000_000_000),
+        Seed = ReplicateSeeds.Child(replicate, child),
     };
 
     public MaskingConfig? MaskingFor(Variant v) => Masking is null ? null : Masking with { Epsilon = v.Epsilon };
 
-    public EvalConfig Eval(Variant v, int replicate) => new(EvalAttack.For(v.Epsilon), EvalBatchSize, Seed: replicate);
+    public EvalConfig Eval(Variant v, int replicate) => new(EvalAttack.For(v.Epsilon), EvalBatchSize, Seed: ReplicateSeeds.Evaluation(replicate));
 
     public IReadOnlyList<string> Deviations => PresetDeviations.Between(this, Presets.Paper);
 }

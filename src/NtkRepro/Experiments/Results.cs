@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NtkRepro.Eigenimages;
 using NtkRepro.Linearization;
 using NtkRepro.Runs;
@@ -6,7 +7,10 @@ using NtkRepro.Training;
 namespace NtkRepro.Experiments;
 
 /// <summary>A stage-1 run of one replicate: its training summary, kernel series and final evaluation (each null until its step has run).</summary>
-public sealed record Stage1Result(ScheduleKind Schedule, int Replicate, int Seed, string Run, RunSummary? Summary, KernelSeries? Kernels, EvalResult? FinalEval);
+public sealed record Stage1Result(ScheduleKind Schedule, int Replicate, int Seed, string Run, RunSummary? Summary, KernelSeries? Kernels, EvalResult? FinalEval)
+{
+    [JsonIgnore] public RunId Id => new(Schedule, Replicate);
+}
 
 /// <summary>A stage-1 checkpoint evaluated as a parent (at a spawn epoch).</summary>
 public sealed record ParentResult(ScheduleKind Schedule, int Replicate, double Epoch, EvalResult Eval);
@@ -15,11 +19,13 @@ public sealed record ParentResult(ScheduleKind Schedule, int Replicate, double E
 public sealed record ChildResult(ScheduleKind Parent, int Replicate, double SpawnEpoch, Dynamics Dynamics, bool Adversarial, int Epochs,
     string Run, EvalResult Eval, double? FinalTrainingLoss, IReadOnlyList<double>? TrainingLosses = null)
 {
+    [JsonIgnore] public ChildId Id => new(Parent, SpawnEpoch, Dynamics, Adversarial);
+
     /// <summary>
     /// Final training loss minus the loss at the end of the epoch three quarters through training
     /// (negative: still falling); null with fewer than 4 epochs recorded. A converged child's is near 0.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public double? LossChangeOverLastQuarter =>
         TrainingLosses is { Count: >= 4 } l ? l[^1] - l[(int)Math.Ceiling(0.75 * l.Count) - 1] : null;
 }
@@ -30,17 +36,36 @@ public sealed record KernelRef(ScheduleKind Schedule, int Replicate, double Epoc
 /// <summary>S(K_a, K_b) between kernels of different runs on the same subset.</summary>
 public sealed record KernelDistance(KernelRef A, KernelRef B, double Distance);
 
-/// <summary>One class's eigen-images of one replicate (rows: initial, benign, adversarial); <see cref="Grid"/> is the PNG, relative to the store.</summary>
-public sealed record EigenImageRun(int Replicate, int Class, string Grid, EigenImageReport Report)
+/// <summary>The three kernels whose eigenvector images C16 compares.</summary>
+public enum EigenKernel
 {
-    /// <summary>The low-frequency energy of each eigenvector image (u1…uk) of a row ("initial", "benign", "adversarial"); null when the row is missing.</summary>
-    public IReadOnlyList<double>? EigenvectorEnergies(string row) =>
-        Report.Rows.FirstOrDefault(x => x.Label.StartsWith(row, StringComparison.Ordinal)) is { } result
-            ? result.Images.Where(i => i.Kind == "eigenvector").Select(i => i.LowFrequencyEnergy).ToList()
-            : null;
+    /// <summary>The benign run's kernel at initialisation (epoch 0).</summary>
+    Initial,
+    /// <summary>The benign run's kernel at the end of stage 1.</summary>
+    Benign,
+    /// <summary>The AT run's kernel at the end of stage 1.</summary>
+    Adversarial,
 }
 
-/// <summary>Everything measured for one variant (dataset, ε), every replicate.</summary>
+/// <summary>One class's eigen-images of one replicate (a row per <see cref="EigenKernel"/>); <see cref="Grid"/> is the PNG, relative to the store.</summary>
+public sealed record EigenImageRun(int Replicate, int Class, string Grid, EigenImageReport Report)
+{
+    /// <summary>The low-frequency energy of each eigenvector image (u1…uk) of a kernel's row; null when the row is missing.</summary>
+    public IReadOnlyList<double>? EigenvectorEnergies(EigenKernel kernel) => Row(kernel)?.EigenvectorEnergies();
+
+    public EigenImageResult? Row(EigenKernel kernel) => Report.Rows.FirstOrDefault(r => RowSource(r) == SourceName(kernel));
+
+    /// <summary>The name a kernel's row is drawn under (<see cref="EigenImageSource.Label"/>).</summary>
+    public static string SourceName(EigenKernel kernel) => kernel.ToString().ToLowerInvariant();
+
+    // Rows written before they named their source carry it as the first word of the label.
+    private static string RowSource(EigenImageResult row) => row.Source ?? row.Label.Split(' ')[0];
+}
+
+/// <summary>
+/// Everything measured for one variant (dataset, ε), every replicate, and the queries that claims,
+/// figures and the report ask of it, by identity.
+/// </summary>
 public sealed record VariantResults(
     Variant Variant,
     IReadOnlyList<Stage1Result> Stage1,
@@ -48,7 +73,44 @@ public sealed record VariantResults(
     IReadOnlyList<ChildResult> Children,
     IReadOnlyList<ChildResult> FixedKernel,
     IReadOnlyList<KernelDistance> KernelDistances,
-    IReadOnlyList<EigenImageRun>? EigenImages = null);
+    IReadOnlyList<EigenImageRun>? EigenImages = null)
+{
+    /// <summary>Every child, benign stage 2 first, then the section-7 runs.</summary>
+    [JsonIgnore] public IEnumerable<ChildResult> AllChildren => Children.Concat(FixedKernel);
+
+    /// <summary>The children grouped by identity, in the order they were collected.</summary>
+    [JsonIgnore] public ILookup<ChildId, ChildResult> ChildrenById => AllChildren.ToLookup(c => c.Id);
+
+    /// <summary>One child's evaluations, by replicate.</summary>
+    public IReadOnlyList<ReplicateEval> ChildEvals(ChildId id) =>
+        ChildrenById[id].OrderBy(c => c.Replicate).Select(c => new ReplicateEval(c.Replicate, c.Eval)).ToList();
+
+    /// <summary>Stage-1 evaluations of a schedule at an epoch (a parent at a spawn epoch, or the final one), by replicate.</summary>
+    public IReadOnlyList<ReplicateEval> ParentEvals(ScheduleKind schedule, double epoch, double finalEpoch) =>
+        Parents.Where(p => p.Schedule == schedule && p.Epoch == epoch).Select(p => new ReplicateEval(p.Replicate, p.Eval))
+            .Concat(epoch == finalEpoch ? FinalEvals(schedule) : [])
+            .DistinctBy(x => x.Replicate).OrderBy(x => x.Replicate).ToList();
+
+    /// <summary>The final evaluations of a schedule's runs that have one, in collection order.</summary>
+    public IReadOnlyList<ReplicateEval> FinalEvals(ScheduleKind schedule) =>
+        Stage1.Where(s => s.Schedule == schedule && s.FinalEval is not null).Select(s => new ReplicateEval(s.Replicate, s.FinalEval!)).ToList();
+
+    /// <summary>The kernel series of a schedule's runs that have one, by replicate.</summary>
+    public IReadOnlyList<ReplicateSeries> KernelSeries(ScheduleKind schedule) =>
+        Stage1.Where(s => s.Schedule == schedule && s.Kernels is not null).OrderBy(s => s.Replicate).Select(s => new ReplicateSeries(s.Replicate, s.Kernels!)).ToList();
+
+    /// <summary>S between two kernels of different runs, either way round; null when not measured.</summary>
+    public double? Distance(KernelRef a, KernelRef b) =>
+        KernelDistances.FirstOrDefault(d => (d.A == a && d.B == b) || (d.A == b && d.B == a))?.Distance;
+
+    /// <summary>Replicates whose kernel of a schedule at an epoch is in the distance table.</summary>
+    public IReadOnlyList<int> ReplicatesWithDistances(ScheduleKind schedule, double epoch) =>
+        KernelDistances.SelectMany(d => new[] { d.A, d.B }).Where(k => k.Schedule == schedule && k.Epoch == epoch)
+            .Select(k => k.Replicate).Distinct().Order().ToList();
+
+    /// <summary>Replicates of a schedule with a stage-1 run collected.</summary>
+    public IReadOnlyList<int> Replicates(ScheduleKind schedule) => Stage1.Where(s => s.Schedule == schedule).Select(s => s.Replicate).Distinct().ToList();
+}
 
 /// <summary>How much of the plan the store holds.</summary>
 public sealed record PlanProgress(int StepsDone, int StepsTotal, IReadOnlyList<string> Waiting)

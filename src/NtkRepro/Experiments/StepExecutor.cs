@@ -1,44 +1,60 @@
-using NtkRepro.Eigenimages;
 using System.Diagnostics;
-using NtkRepro.Data;
 using NtkRepro.Native;
-using NtkRepro.Runs;
-using NtkRepro.Training;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NtkRepro.Experiments;
 
-/// <summary>Writes results and the report from whatever the store holds; supplied by the layer that owns claims and reporting.</summary>
-public delegate void ReportAction(Plan plan, ArtifactStore store, IProgressSink progress);
+/// <summary>The checks a step's output failed (attack sanity, masking), in words.</summary>
+public sealed record FailedStepChecks(string Step, IReadOnlyList<string> Checks);
 
 /// <summary>
-/// Runs single steps of a plan against a store: idempotent (a finished step is reused), resumable
-/// (training runs continue from their last epoch), and refusing a step whose dependencies have
-/// not run, naming them. Datasets are read once per variant and placed on the device here.
+/// Runs single steps of a plan against a store, each by its kind (<see cref="StepRegistry"/>):
+/// idempotent (a finished step is reused), resumable (training runs continue from their last
+/// epoch), and refusing a step whose dependencies have not run, naming them. Keeps the timings of
+/// what it ran or reused (the report step receives them) and the checks that failed.
 /// </summary>
-public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, IProgressSink progress, string? dataOption, ReportAction report) : IDisposable
+public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, IProgressSink progress, string? dataOption, StepRegistry kinds) : IDisposable
 {
-    private readonly Dictionary<Variant, (LabeledImages Train, LabeledImages Test)> _data = new();
-    // Sibling stage-2 children (linearized, centered) of one parent checkpoint share its Jacobian rows.
-    private readonly JacobianFeatureCache _siblingFeatures = new();
+    private readonly StepContext _context = new(plan, store, device, progress, dataOption);
+    private readonly List<FailedStepChecks> _failed = [];
 
     public Plan Plan => plan;
     public ArtifactStore Store => store;
+    public StepRegistry Kinds => kinds;
+
+    /// <summary>Steps run or reused by this executor whose output failed a check.</summary>
+    public IReadOnlyList<FailedStepChecks> Failed => _failed;
+
+    public bool IsDone(PlanStep step) => kinds.Of(step).IsDone(plan, store, step);
 
     public IReadOnlyList<string> MissingDependencies(PlanStep step) =>
-        step.Work is ReportWork ? [] : step.DependsOn.Where(d => !store.IsDone(plan, plan.Step(d))).ToList();
+        kinds.Of(step).Summarizes ? [] : step.DependsOn.Where(d => !IsDone(plan.Step(d))).ToList();
 
     /// <summary>Runs the step unless it is done; returns its timing (as measured when it ran, for a reused step).</summary>
     public StepTiming Run(PlanStep step)
     {
-        if (store.IsDone(plan, step))
+        var kind = kinds.Of(step);
+        var timing = kind.IsDone(plan, store, step) ? Reuse(step, kind) : Execute(step, kind);
+        _context.Record(timing);
+        if (kind.FailedChecks(plan, store, step) is { Count: > 0 } failed)
         {
-            var earlier = store.ReadTiming(step.Key);
-            progress.Log($"reused: {step.Key}{(earlier is null ? "" : $" ({earlier.Seconds:F0}s when computed)")}");
-            return (earlier ?? new StepTiming(step.Key, 0, true, "unknown")) with { Cached = true };
+            _failed.Add(new FailedStepChecks(step.Key, failed));
+            progress.Log($"warning: {step.Key} failed {(failed.Count == 1 ? "a check" : $"{failed.Count} checks")}: {string.Join("; ", failed)}");
         }
+        return timing;
+    }
+
+    private StepTiming Reuse(PlanStep step, IStepKind kind)
+    {
+        var earlier = store.ReadTiming(step.Key);
+        progress.Log($"reused: {step.Key}{(earlier is null ? "" : $" ({earlier.Seconds:F0}s when computed)")}");
+        return (earlier ?? new StepTiming(step.Key, 0, true, "unknown")) with { Cached = true, Kind = kind.TimingGroup(step) };
+    }
+
+    private StepTiming Execute(PlanStep step, IStepKind kind)
+    {
         var missing = MissingDependencies(step);
         if (missing.Count > 0)
             throw new InvalidOperationException(
@@ -47,73 +63,12 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
         if (plan.Preset.NeedsGpu && device.type != DeviceType.CUDA)
             progress.Log($"warning: preset '{plan.Preset.Name}' is sized for a GPU; {step.Key} on {device} will take very long");
         var watch = Stopwatch.StartNew();
-        Execute(step);
-        var timing = new StepTiming(step.Key, watch.Elapsed.TotalSeconds, false, MachineDescription.Describe());
-        if (step.Work is not ReportWork) store.WriteTiming(timing);
+        kind.Run(_context, step);
+        var timing = new StepTiming(step.Key, watch.Elapsed.TotalSeconds, false, MachineDescription.Describe()) { Kind = kind.TimingGroup(step) };
+        if (!kind.Summarizes) store.WriteTiming(timing);
         progress.Log($"done: {step.Key} ({timing.Seconds:F0}s)");
         return timing;
     }
 
-    private void Execute(PlanStep step)
-    {
-        var folder = store.PathOf(step);
-        switch (step.Work)
-        {
-            case Stage1Work s:
-                Stage1.Train(s.Config, folder, Data(s.V).Train, device, progress);
-                break;
-            case Stage2Work s:
-                Stage2.Train(s.Config, folder, Data(s.V).Train, device, progress, new JacobianCacheOptions(Shared: _siblingFeatures));
-                break;
-            case KernelsWork k:
-                KernelJob.Compute(folder, k.Epochs, Data(k.V).Train, k.Subset, device, progress);
-                AtomicFile.WriteJson(KernelJob.MetricsPath(folder, k.Subset), KernelJob.Analyze(folder, k.Subset, k.Epochs));
-                break;
-            case EvaluateWork e:
-                var (result, _) = EvaluationJob.Run(folder, e.Epoch, e.Config, Data(e.V).Test, device, progress);
-                if (!result.Sanity.Ok) progress.Log($"warning: attack sanity failed for {step.Key}: {Json.Serialize(result.Sanity).ReplaceLineEndings(" ")}");
-                break;
-            case MaskingWork m:
-                var masking = MaskingJob.Run(folder, m.Epoch, m.Source is null ? null : store.PathOf(plan.Step(m.Source)), m.SourceEpoch, m.Config, m.Seed,
-                    Data(m.V).Test, device, progress);
-                if (!masking.Ok) progress.Log($"warning: masking checks failed for {step.Key}: {string.Join("; ", masking.FailedChecks)}");
-                break;
-            case EigenWork e:
-                var benign = store.PathOf(plan.Step(e.BenignRun));
-                var sources = new List<EigenImageSource> { new("initial", benign, 0), new("benign", benign, null), new("adversarial", store.PathOf(plan.Step(e.AdversarialRun)), null) };
-                foreach (var c in e.Classes)
-                {
-                    var json = store.EigenPath(step, c);
-                    if (File.Exists(json)) continue;
-                    var rows = EigenImageJob.Run(sources, Data(e.V).Train, e.Subset, c, e.Config, device, progress);
-                    var png = System.IO.Path.ChangeExtension(json, ".png");
-                    EigenImages.WriteGrid(png, rows);
-                    AtomicFile.WriteJson(json, new EigenImageReport(c, EigenImages.ProxyDefinition, EigenImages.Columns(e.Config), rows, System.IO.Path.GetFileName(png)));
-                }
-                break;
-            case ReportWork:
-                report(plan, store, progress);
-                break;
-            default:
-                throw new InvalidOperationException($"{step.Key}: unknown kind of step {step.Work.GetType().Name}");
-        }
-    }
-
-    private (LabeledImages Train, LabeledImages Test) Data(Variant v)
-    {
-        if (_data.TryGetValue(v, out var d)) return d;
-        var spec = plan.Preset.DataFor(v);
-        var (train, test) = DatasetLoader.Load(spec, dataOption);
-        if (plan.Preset.NeedsFullData && (train.Count < 50000 || test.Count < 10000))
-            throw new ArgumentException($"preset '{plan.Preset.Name}' needs the full {v.Dataset}; the data root holds {train.Count} training and {test.Count} test images");
-        using (train) using (test)
-            return _data[v] = (train.To(device), test.To(device));
-    }
-
-    public void Dispose()
-    {
-        _siblingFeatures.Dispose();
-        foreach (var (train, test) in _data.Values) { train.Dispose(); test.Dispose(); }
-        _data.Clear();
-    }
+    public void Dispose() => _context.Dispose();
 }

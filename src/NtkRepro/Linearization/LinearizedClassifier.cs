@@ -19,7 +19,7 @@ public sealed class LinearizedClassifier : Classifier
     public LinearizedClassifier(NtkModel parent, Dynamics dynamics, JvpRoute route = JvpRoute.TangentPropagation)
         : base(dynamics.ToString())
     {
-        if (dynamics == Dynamics.Standard) throw new ArgumentException("use StandardClassifier for standard dynamics");
+        if (!dynamics.Kind().LinearInParameters) throw new ArgumentException($"{dynamics.Name()} dynamics is not a Taylor model of the parent: use its own classifier");
         _dynamics = dynamics;
         Route = route;
         _parent = parent.Clone();
@@ -49,7 +49,7 @@ public sealed class LinearizedClassifier : Classifier
     }
 
     /// <summary>The classifier's output from the two terms of <see cref="Decompose"/>.</summary>
-    public Tensor Logits(Tensor f0, Tensor delta) => _dynamics == Dynamics.Linearized ? f0 + delta : delta;
+    public Tensor Logits(Tensor f0, Tensor delta) => _dynamics.Kind().IncludesParentOutput ? f0 + delta : delta;
 
     /// <summary>f_{θt}(x) and Δf = J_{θt}(x)(θ − θt).</summary>
     public (Tensor F0, Tensor Delta) Decompose(Tensor x)

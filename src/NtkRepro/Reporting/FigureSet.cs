@@ -1,6 +1,7 @@
 using System.Globalization;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
+using NtkRepro.Linearization;
 using NtkRepro.Runs;
 using NtkRepro.Statistics;
 using NtkRepro.Training;
@@ -67,7 +68,7 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
     private static void AddVariant(ReproductionResults r, VariantResults v, List<Figure> f)
     {
         string p0 = v.Variant.Name;
-        void Accuracy(string name, IEnumerable<(int Replicate, EvalResult Eval)> evals)
+        void Accuracy(string name, IEnumerable<ReplicateEval> evals)
         {
             var list = evals.Where(e => e.Eval.CleanCorrect is not null).ToList();
             if (list.Count == 0) return;
@@ -86,7 +87,7 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
         foreach (var g in v.Stage1.GroupBy(s => s.Schedule))
         {
             string p = $"{p0}.stage1.{Schedule.Name(g.Key)}";
-            Accuracy($"{p}.final", g.Where(s => s.FinalEval is not null).Select(s => (s.Replicate, s.FinalEval!)));
+            Accuracy($"{p}.final", g.Where(s => s.FinalEval is not null).Select(s => new ReplicateEval(s.Replicate, s.FinalEval!)));
             var series = g.Where(s => s.Kernels is not null).Select(s => s.Kernels!).ToList();
             if (series.Count == 0) continue;
             foreach (var epoch in series[0].Checkpoints.Select(c => c.Epoch))
@@ -102,13 +103,13 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
         }
         foreach (var (name, values) in CrossKernelFigures(r, v)) PerReplicate($"{p0}.kernels.{name}", FigureKind.Kernel, values);
         foreach (var g in v.Parents.GroupBy(x => (x.Schedule, x.Epoch)))
-            Accuracy($"{p0}.parent.{Schedule.Name(g.Key.Schedule)}@{E(g.Key.Epoch)}", g.Select(x => (x.Replicate, x.Eval)));
-        foreach (var g in v.Children.Concat(v.FixedKernel).GroupBy(c => (c.Parent, c.SpawnEpoch, c.Dynamics, c.Adversarial)))
+            Accuracy($"{p0}.parent.{Schedule.Name(g.Key.Schedule)}@{E(g.Key.Epoch)}", g.Select(x => new ReplicateEval(x.Replicate, x.Eval)));
+        foreach (var g in v.ChildrenById)
         {
-            string p = $"{p0}.child.{(g.Key.Adversarial ? "fixed_kernel_at." : "")}{Schedule.Name(g.Key.Parent)}@{E(g.Key.SpawnEpoch)}.{g.Key.Dynamics.ToString().ToLowerInvariant()}";
-            Accuracy(p, g.Select(c => (c.Replicate, c.Eval)));
+            string p = $"{p0}.{g.Key.FigureName}";
+            Accuracy(p, g.Select(c => new ReplicateEval(c.Replicate, c.Eval)));
             PerReplicate($"{p}.final_training_loss", FigureKind.Loss, g.Where(c => c.FinalTrainingLoss is not null).Select(c => c.FinalTrainingLoss!.Value));
-            if (g.Key.Dynamics == Linearization.Dynamics.Linearized)
+            if (g.Key.Dynamics.Kind().HasFirstOrderRatio)
                 PerReplicate($"{p}.first_order_ratio", FigureKind.Kernel, g.Where(c => c.Eval.FirstOrderRatio is not null).Select(c => c.Eval.FirstOrderRatio!.Value));
         }
     }
@@ -117,13 +118,11 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
     private static IEnumerable<(string Name, IEnumerable<double> Values)> CrossKernelFigures(ReproductionResults r, VariantResults v)
     {
         double final = r.Stage1Epochs;
-        var d = v.KernelDistances;
-        double? Between(KernelRef a, KernelRef b) => d.FirstOrDefault(x => (x.A == a && x.B == b) || (x.A == b && x.B == a))?.Distance;
         IEnumerable<double> MeanTo(ScheduleKind from, double epoch, ScheduleKind to) =>
-            v.Stage1.Where(s => s.Schedule == from).Select(s => s.Replicate).Distinct().Select(i =>
+            v.Replicates(from).Select(i =>
             {
                 var values = v.Stage1.Where(s => s.Schedule == to && !(to == from && s.Replicate == i))
-                    .Select(s => Between(new KernelRef(from, i, epoch), new KernelRef(to, s.Replicate, final))).OfType<double>().ToList();
+                    .Select(s => v.Distance(new KernelRef(from, i, epoch), new KernelRef(to, s.Replicate, final))).OfType<double>().ToList();
                 return values.Count > 0 ? values.Average() : double.NaN;
             }).Where(x => !double.IsNaN(x));
         yield return ("final.benign_to_adversarial", MeanTo(ScheduleKind.Benign, final, ScheduleKind.Adversarial));

@@ -15,20 +15,13 @@ public static partial class ReportWriter
         md.AppendLine();
         md.AppendLine("| step kind | steps | seconds | slowest step |");
         md.AppendLine("|---|---:|---:|---|");
-        foreach (var g in r.Timings.GroupBy(t => KindOf(t.Step)).OrderByDescending(g => g.Sum(t => t.Seconds)))
+        foreach (var g in r.Timings.GroupBy(t => t.Kind ?? "unknown").OrderByDescending(g => g.Sum(t => t.Seconds)))
         {
             var slowest = g.MaxBy(t => t.Seconds)!;
             md.AppendLine($"| {g.Key} | {g.Count()} | {g.Sum(t => t.Seconds):F0} | {Cell(slowest.Step)} ({slowest.Seconds:F0} s) |");
         }
         md.AppendLine($"| **total** | {r.Timings.Count} | {r.TotalSeconds:F0} | |");
         md.AppendLine();
-    }
-
-    /// <summary>"stage1", "kernels", "eval/stage1", "stage2", "eval/stage2" from a step key.</summary>
-    private static string KindOf(string key)
-    {
-        var parts = key.Split('/');
-        return parts.Length < 3 ? key : parts[2] == "eval" && parts.Length > 3 ? $"eval/{parts[3]}" : parts[2];
     }
 
     private static void AppendixSection(StringBuilder md, ReproductionResults r)

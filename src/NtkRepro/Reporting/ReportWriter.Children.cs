@@ -23,18 +23,18 @@ public static partial class ReportWriter
             {
                 var series = v.Children.Where(c => c.Parent == parent).GroupBy(c => c.Dynamics).OrderBy(g => g.Key).Select(g =>
                 {
-                    var pts = g.GroupBy(c => c.SpawnEpoch).OrderBy(x => x.Key).Select(x => (x.Key, ClaimData.Accuracy(x.Select(c => (c.Replicate, c.Eval)).ToList(), robust))).ToList();
-                    return new Plots.Series(g.Key.ToString().ToLowerInvariant(), pts.Select(p => p.Key).ToList(), pts.Select(p => p.Item2.Mean).ToList(), pts.Select(p => p.Item2.StandardError).ToList());
+                    var pts = g.GroupBy(c => c.SpawnEpoch).OrderBy(x => x.Key).Select(x => (x.Key, ClaimData.Accuracy(x.Select(c => new ReplicateEval(c.Replicate, c.Eval)).ToList(), robust))).ToList();
+                    return new Plots.Series(g.Key.Name(), pts.Select(p => p.Key).ToList(), pts.Select(p => p.Item2.Mean).ToList(), pts.Select(p => p.Item2.StandardError).ToList());
                 }).ToList();
                 var pp = v.Parents.Where(x => x.Schedule == parent).GroupBy(x => x.Epoch).OrderBy(x => x.Key)
-                    .Select(x => (x.Key, ClaimData.Accuracy(x.Select(y => (y.Replicate, y.Eval)).ToList(), robust))).ToList();
+                    .Select(x => (x.Key, ClaimData.Accuracy(x.Select(y => new ReplicateEval(y.Replicate, y.Eval)).ToList(), robust))).ToList();
                 string parentLabel = $"{Schedule.Name(parent)} parent (no stage 2)";
                 series.Add(new Plots.Series(parentLabel, pp.Select(p => p.Key).ToList(), pp.Select(p => p.Item2.Mean).ToList(), pp.Select(p => p.Item2.StandardError).ToList()));
                 string name = $"{prefix}fig2-{Schedule.Name(parent)}-parent-{(robust ? "robust" : "clean")}.png";
                 Plots.Line(Path.Combine(folder, name), $"{label}, {Schedule.Name(parent)} parent (Fig. 2)", "spawn epoch", label, series, dashed: new HashSet<string> { parentLabel }, yMin: 0);
                 md.AppendLine($"![{name}]({name})");
             }
-        var linear = v.Children.Where(c => c.Dynamics == Dynamics.Linearized && c.Eval.FirstOrderRatio is not null).ToList();
+        var linear = v.Children.Where(c => c.Dynamics.Kind().HasFirstOrderRatio && c.Eval.FirstOrderRatio is not null).ToList();
         if (linear.Count > 0)
         {
             string name = $"{prefix}fig2-first-order.png";
@@ -51,14 +51,14 @@ public static partial class ReportWriter
         md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var g in v.Parents.GroupBy(p => (p.Schedule, p.Epoch)).OrderBy(g => g.Key.Schedule).ThenBy(g => g.Key.Epoch))
         {
-            var evals = g.Select(p => (p.Replicate, p.Eval)).ToList();
+            var evals = g.Select(p => new ReplicateEval(p.Replicate, p.Eval)).ToList();
             md.AppendLine($"| {Schedule.Name(g.Key.Schedule)} | {E(g.Key.Epoch)} | parent (no stage 2) | {evals.Count} | {Accuracy(evals, false)} | {Accuracy(evals, true)} | | | |");
             foreach (var c in v.Children.Where(c => c.Parent == g.Key.Schedule && c.SpawnEpoch == g.Key.Epoch).GroupBy(c => c.Dynamics).OrderBy(c => c.Key))
             {
-                var ce = c.Select(x => (x.Replicate, x.Eval)).ToList();
+                var ce = c.Select(x => new ReplicateEval(x.Replicate, x.Eval)).ToList();
                 var ratios = c.Where(x => x.Eval.FirstOrderRatio is not null).Select(x => x.Eval.FirstOrderRatio!.Value).ToList();
-                string ratio = c.Key == Dynamics.Standard ? "" : ratios.Count > 0 ? Format.Estimate(Estimate.FromReplicates(ratios), "") : "undefined (f0 = 0)";
-                md.AppendLine($"| {Schedule.Name(g.Key.Schedule)} | {E(g.Key.Epoch)} | {c.Key.ToString().ToLowerInvariant()} | {ce.Count} | {Accuracy(ce, false)} | {Accuracy(ce, true)} | {ratio} | {FinalLoss(c.ToList())} | {LossChange(c.ToList())} |");
+                string ratio = !c.Key.Kind().LinearInParameters ? "" : ratios.Count > 0 ? Format.Estimate(Estimate.FromReplicates(ratios), "") : "undefined (f0 = 0)";
+                md.AppendLine($"| {Schedule.Name(g.Key.Schedule)} | {E(g.Key.Epoch)} | {c.Key.Name()} | {ce.Count} | {Accuracy(ce, false)} | {Accuracy(ce, true)} | {ratio} | {FinalLoss(c.ToList())} | {LossChange(c.ToList())} |");
             }
         }
         md.AppendLine();
@@ -77,7 +77,7 @@ public static partial class ReportWriter
         return changes.Count > 0 ? Format.Estimate(Estimate.FromReplicates(changes), "") : "—";
     }
 
-    private static string Accuracy(IReadOnlyList<(int Replicate, EvalResult Eval)> evals, bool robust)
+    private static string Accuracy(IReadOnlyList<ReplicateEval> evals, bool robust)
     {
         if (robust && evals.FirstOrDefault(e => !e.Eval.RobustAccuracyValid) is { Eval: not null } bad)
             return $"invalid (replicate {bad.Replicate}: {bad.Eval.RobustAccuracyInvalidReason})";
@@ -94,8 +94,8 @@ public static partial class ReportWriter
         md.AppendLine("|---|---:|---|---:|---:|---:|---:|");
         foreach (var g in v.FixedKernel.GroupBy(c => (c.Parent, c.SpawnEpoch, c.Dynamics, c.Epochs)))
         {
-            var evals = g.Select(c => (c.Replicate, c.Eval)).ToList();
-            md.AppendLine($"| {Schedule.Name(g.Key.Parent)} | {E(g.Key.SpawnEpoch)} | {g.Key.Dynamics.ToString().ToLowerInvariant()} (adversarial stage 2) | {g.Key.Epochs} | {evals.Count} | {Accuracy(evals, false)} | {Accuracy(evals, true)} |");
+            var evals = g.Select(c => new ReplicateEval(c.Replicate, c.Eval)).ToList();
+            md.AppendLine($"| {Schedule.Name(g.Key.Parent)} | {E(g.Key.SpawnEpoch)} | {g.Key.Dynamics.Name()} (adversarial stage 2) | {g.Key.Epochs} | {evals.Count} | {Accuracy(evals, false)} | {Accuracy(evals, true)} |");
         }
         md.AppendLine();
     }
@@ -104,7 +104,7 @@ public static partial class ReportWriter
     {
         var evals = v.Stage1.Where(s => s.FinalEval is not null).Select(s => (Name: $"stage 1 {Schedule.Name(s.Schedule)}, replicate {s.Replicate}", Eval: s.FinalEval!))
             .Concat(v.Parents.Select(p => (Name: $"{Schedule.Name(p.Schedule)} parent @ {E(p.Epoch)}, replicate {p.Replicate}", p.Eval)))
-            .Concat(v.Children.Concat(v.FixedKernel).Select(c => (Name: $"{Schedule.Name(c.Parent)} @ {E(c.SpawnEpoch)} {c.Dynamics.ToString().ToLowerInvariant()}{(c.Adversarial ? " (AT)" : "")}, replicate {c.Replicate}", c.Eval)))
+            .Concat(v.AllChildren.Select(c => (Name: c.Id.ShortLabel(c.Replicate), c.Eval)))
             .ToList();
         if (evals.Count == 0) return;
         var failed = evals.Where(e => !e.Eval.Sanity.Ok).ToList();

@@ -34,8 +34,8 @@ public static partial class ReportWriter
         md.AppendLine("|---:|---:|---:|---:|---:|");
         foreach (var run in runs.OrderBy(x => x.Replicate).ThenBy(x => x.Class))
         {
-            string Energies(string row) => run.EigenvectorEnergies(row) is { } e ? string.Join(" / ", e.Select(x => x.ToString("0.000", Inv))) : "—";
-            md.AppendLine($"| {run.Replicate} | {run.Class} | {Energies("initial")} | {Energies("benign")} | {Energies("adversarial")} |");
+            string Energies(EigenKernel kernel) => run.EigenvectorEnergies(kernel) is { } e ? string.Join(" / ", e.Select(x => x.ToString("0.000", Inv))) : "—";
+            md.AppendLine($"| {run.Replicate} | {run.Class} | {string.Join(" | ", Enum.GetValues<EigenKernel>().Select(Energies))} |");
         }
         md.AppendLine();
         md.AppendLine("Cells: the low-frequency energy of the u1 / u2 / u3 images.");

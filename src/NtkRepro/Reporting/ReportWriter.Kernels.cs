@@ -47,10 +47,10 @@ public static partial class ReportWriter
         md.AppendLine("|---|---:|---:|---:|---|---|");
         foreach (var g in runs)
         {
-            var evals = v.Stage1.Where(s => s.Schedule == g.Key && s.FinalEval?.CleanCorrect is not null).Select(s => (s.Replicate, s.FinalEval!)).ToList();
+            var evals = v.FinalEvals(g.Key).Where(e => e.Eval.CleanCorrect is not null).ToList();
             string clean = evals.Count > 0 ? Format.Estimate(ClaimData.Accuracy(evals, false), "%") : "—";
             string robust = evals.Count == 0 ? "—"
-                : evals.All(e => e.Item2.RobustAccuracyValid) ? Format.Estimate(ClaimData.Accuracy(evals, true), "%") : "invalid (attack sanity failed)";
+                : evals.All(e => e.Eval.RobustAccuracyValid) ? Format.Estimate(ClaimData.Accuracy(evals, true), "%") : "invalid (attack sanity failed)";
             Estimate At(Func<KernelSeries, double> f) => Estimate.FromReplicates(g.Select(s => f(s.Kernels!)).ToList());
             string Pair(Func<KernelPoint, double> f) =>
                 $"{Format.Estimate(At(k => f(k.Checkpoints[0])), "")} → {Format.Estimate(At(k => f(k.Checkpoints[^1])), "")}";

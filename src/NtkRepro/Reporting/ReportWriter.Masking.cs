@@ -17,7 +17,7 @@ public static partial class ReportWriter
     {
         var figures = v.Parents.Select(p => (Name: $"{Schedule.Name(p.Schedule)} run @ {E(p.Epoch)}", p.Replicate, p.Eval))
             .Concat(v.Stage1.Where(s => s.FinalEval is not null).Select(s => (Name: $"{Schedule.Name(s.Schedule)} run @ {E(r.Stage1Epochs)}", s.Replicate, Eval: s.FinalEval!)))
-            .Concat(v.Children.Concat(v.FixedKernel).Select(c => (Name: $"{Schedule.Name(c.Parent)} @ {E(c.SpawnEpoch)} {c.Dynamics.ToString().ToLowerInvariant()}{(c.Adversarial ? " (AT, section 7)" : "")}", c.Replicate, c.Eval)))
+            .Concat(v.AllChildren.Select(c => (Name: c.Id.Label, c.Replicate, c.Eval)))
             .Where(f => f.Eval.Masking is not null)
             .DistinctBy(f => (f.Name, f.Replicate))
             .GroupBy(f => f.Name).ToList();
@@ -41,7 +41,7 @@ public static partial class ReportWriter
             var reports = g.Select(f => f.Eval.Masking!).ToList();
             string Mean(Func<MaskingReport, double?> f) => reports.Select(f).OfType<double>().ToList() is { Count: > 0 } xs ? Format.Percent(xs.Average()) : "—";
             var failures = g.Where(f => !f.Eval.Masking!.Ok).Select(f => $"r{f.Replicate}: {string.Join("; ", f.Eval.Masking!.FailedChecks)}").ToList();
-            var transfer = ClaimData.TransferCheck(g.Select(f => (f.Replicate, f.Eval)));
+            var transfer = ClaimData.TransferCheck(g.Select(f => new ReplicateEval(f.Replicate, f.Eval)));
             if (transfer is { TransferStronger: true }) failures.Add(transfer.Describe());
             string transferCell = transfer is null ? "—" : $"{transfer.TransferOnly} : {transfer.WhiteBoxOnly} (p {transfer.PValue:0.###})";
             md.AppendLine($"| {g.Key} | {reports.Count} | {Format.Percent(g.Average(f => f.Eval.UncheckedRobustAccuracy))} | {Mean(m => m.CleanAccuracy)} | " +

@@ -23,13 +23,6 @@ public static class ReproductionReport
         return new Written(results, verdicts, ReportWriter.Write(results, verdicts, folder, storeRoot));
     }
 
-    /// <summary>What executors call for the plan's report step.</summary>
-    public static readonly ReportAction Action = (plan, store, progress) =>
-    {
-        var written = Write(plan, store);
-        Log(written, progress);
-    };
-
     public static void Log(Written w, IProgressSink progress)
     {
         progress.Log("");

@@ -16,13 +16,13 @@ public sealed record Stage1Config
     public Schedule Schedule { get; init; } = Schedule.Benign;
     public AdversarialMode AdversarialMode { get; init; } = AdversarialMode.Mixture;
     public PgdConfig TrainAttack { get; init; } = PgdConfig.Training();
-    public int Epochs { get; init; } = 100;
-    public double LearningRate { get; init; } = 0.1;
-    public double Momentum { get; init; } = 0.9;
-    public int BatchSize { get; init; } = 128;
+    public int Epochs { get; init; } = AuthorsDefaults.Stage1Epochs;
+    public double LearningRate { get; init; } = AuthorsDefaults.Stage1LearningRate;
+    public double Momentum { get; init; } = AuthorsDefaults.Momentum;
+    public int BatchSize { get; init; } = AuthorsDefaults.BatchSize;
     public int Seed { get; init; }
     /// <summary>Checkpoints inside an epoch, besides the one after every epoch (those past the last epoch are not taken).</summary>
-    public IReadOnlyList<double> FractionalCheckpoints { get; init; } = [0.125, 0.25, 0.375, 0.5, 0.75, 1.5, 2.5];
+    public IReadOnlyList<double> FractionalCheckpoints { get; init; } = AuthorsDefaults.FractionalCheckpoints;
 
     public void Validate()
     {
@@ -49,10 +49,10 @@ public sealed record Stage2Config
     public bool Adversarial { get; init; }
     public AdversarialMode AdversarialMode { get; init; } = AdversarialMode.Mixture;
     public PgdConfig TrainAttack { get; init; } = PgdConfig.Training();
-    public int Epochs { get; init; } = 100;
-    public double LearningRate { get; init; } = 0.01;
-    public double Momentum { get; init; } = 0.9;
-    public int BatchSize { get; init; } = 128;
+    public int Epochs { get; init; } = AuthorsDefaults.Stage2Epochs;
+    public double LearningRate { get; init; } = AuthorsDefaults.Stage2LearningRate;
+    public double Momentum { get; init; } = AuthorsDefaults.Momentum;
+    public int BatchSize { get; init; } = AuthorsDefaults.BatchSize;
     public int Seed { get; init; }
     /// <summary>How the child's forward pass computes J·(θ − θt) (tangent-pass training and every evaluation).</summary>
     public JvpRoute Route { get; init; } = JvpRoute.TangentPropagation;

@@ -41,7 +41,10 @@ public sealed class RunDirectory
     public string ConfigPath => System.IO.Path.Combine(Path, "config.json");
     public string StatePath => System.IO.Path.Combine(Path, "state.zip");
     public string MetricsPath => System.IO.Path.Combine(Path, "metrics.json");
-    public string DonePath => System.IO.Path.Combine(Path, "done.json");
+    public string DonePath => DoneFile(Path);
+
+    /// <summary>The file a finished run writes last, in a run folder.</summary>
+    public static string DoneFile(string runPath) => System.IO.Path.Combine(System.IO.Path.GetFullPath(runPath), "done.json");
     public bool IsDone => File.Exists(DonePath);
     public bool HasState => File.Exists(StatePath);
 

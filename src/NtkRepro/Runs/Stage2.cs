@@ -30,7 +30,7 @@ public static class Stage2
         var dir = RunDirectory.Open(runPath, Kind, config);
         if (dir.IsDone) return dir.ReadSummary();
         var optimizer = new MomentumSgd(classifier.Trainable, config.LearningRate, config.Momentum);
-        string task = $"stage 2 {config.Dynamics.ToString().ToLowerInvariant()}{(config.Adversarial ? $" adversarial ({config.AdversarialMode.ToString().ToLowerInvariant()})" : "")} {Path.GetFileName(dir.Path)}";
+        string task = $"stage 2 {config.Dynamics.Name()}{(config.Adversarial ? $" adversarial ({config.AdversarialMode.ToString().ToLowerInvariant()})" : "")} {Path.GetFileName(dir.Path)}";
         EpochPlan PlanFor(int epoch) => new(epoch, config.BatchSize, config.Adversarial, config.AdversarialMode, config.TrainAttack, config.Seed, task);
         bool CheckpointAfter(int epoch) => epoch == config.Epochs;
         if (config.TrainingRoute != TrainingRoute.CachedJacobian)
@@ -54,8 +54,7 @@ public static class Stage2
     public static Classifier CreateChild(Stage2Config config, string runPath, Device device)
     {
         var parent = LoadParent(config.ParentFolder(runPath), config.SpawnEpoch, device);
-        if (config.Dynamics == Dynamics.Standard) return new StandardClassifier(parent);
-        using (parent) return new LinearizedClassifier(parent, config.Dynamics, config.Route);
+        return config.Dynamics.Kind().CreateChild(parent, config.Route);
     }
 
     /// <summary>The parent network at a stage-1 checkpoint, in eval mode.</summary>

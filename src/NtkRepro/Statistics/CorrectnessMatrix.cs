@@ -23,8 +23,7 @@ public sealed class CorrectnessMatrix
         _rows = rows.ToArray();
     }
 
-    public static CorrectnessMatrix FromBits(IReadOnlyList<string> bits) =>
-        new(bits.Select(b => b.Select(c => c switch { '1' => 1.0, '0' => 0.0, _ => throw new FormatException($"correctness bits must be 0 or 1, got '{c}'") }).ToArray()).ToList());
+    public static CorrectnessMatrix From(IReadOnlyList<Correctness> replicates) => new(replicates.Select(c => c.ToDoubles()).ToList());
 
     public int Replicates => _rows.Length;
     public int Images => _rows[0].Length;

@@ -2,6 +2,7 @@ using NtkRepro.Attacks;
 using NtkRepro.Data;
 using NtkRepro.Kernels;
 using NtkRepro.Linearization;
+using NtkRepro.Statistics;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -45,7 +46,7 @@ public sealed class InvalidRobustAccuracyException(string message) : InvalidOper
 /// Clean and PGD accuracy of a classifier on a test set; for linearized/centered children also
 /// ‖Δf‖² / ‖f0‖² (mean squared norms over the test set; null when f0 is identically zero).
 /// <see cref="CleanCorrect"/> and <see cref="RobustCorrect"/> say which test images were classified
-/// correctly ('1') or not ('0'), in test-set order: differences between classifiers on the same
+/// correctly, in test-set order: differences between classifiers on the same
 /// images, and the test set's share of the uncertainty, are computed from them.
 /// The robust figures are figures only when the attack passed its sanity checks:
 /// <see cref="RobustAccuracy"/> and <see cref="RobustCorrect"/> throw an
@@ -57,7 +58,7 @@ public sealed class InvalidRobustAccuracyException(string message) : InvalidOper
 public sealed record EvalResult(Dynamics Dynamics, int Count, double CleanAccuracy,
     [property: JsonPropertyName("robustAccuracy")] double UncheckedRobustAccuracy, string Attack,
     double? FirstOrderRatio, double? MeanDeltaSquared, double? MeanF0Squared, AttackSanity Sanity, double Seconds,
-    string? CleanCorrect = null, [property: JsonPropertyName("robustCorrect")] string? UncheckedRobustCorrect = null, MaskingReport? Masking = null)
+    Correctness? CleanCorrect = null, [property: JsonPropertyName("robustCorrect")] Correctness? UncheckedRobustCorrect = null, MaskingReport? Masking = null)
 {
     /// <summary>
     /// Which test images resisted every attack: the evaluation's PGD on all of them and, on the
@@ -66,20 +67,15 @@ public sealed record EvalResult(Dynamics Dynamics, int Count, double CleanAccura
     /// claim's robust figure is the minimum over the suite. Without a suite, <see cref="RobustCorrect"/>.
     /// </summary>
     [JsonIgnore]
-    public string? WorstCaseRobustCorrect
+    public Correctness? WorstCaseRobustCorrect
     {
         get
         {
-            var pgd = RobustCorrect;
-            if (Masking is null || pgd is null) return pgd;
-            var suite = new List<string> { Masking.WorstCaseCorrect };
+            if (Masking is null || RobustCorrect is not { } pgd) return RobustCorrect;
+            var suite = new List<Correctness> { Masking.WorstCaseCorrect };
             suite.AddRange(Masking.Sweep.Where(s => Math.Abs(s.Epsilon - Masking.Epsilon) < 1e-9).Select(s => s.Correct));
             if (Masking.TransferCorrect is { } transfer) suite.Add(transfer);
-            var bits = pgd.ToCharArray();
-            foreach (var s in suite)
-                for (int i = 0; i < Math.Min(s.Length, bits.Length); i++)
-                    if (s[i] == '0') bits[i] = '0';
-            return new string(bits);
+            return pgd.AndOnFirst(Correctness.All(suite));
         }
     }
 
@@ -102,7 +98,7 @@ public sealed record EvalResult(Dynamics Dynamics, int Count, double CleanAccura
 
     /// <summary>Which test images resisted the attack; an <see cref="InvalidRobustAccuracyException"/> when the attack failed a sanity check.</summary>
     [JsonIgnore]
-    public string? RobustCorrect => Sanity.Ok ? UncheckedRobustCorrect : throw Invalid();
+    public Correctness? RobustCorrect => Sanity.Ok ? UncheckedRobustCorrect : throw Invalid();
 
     private InvalidRobustAccuracyException Invalid() =>
         new($"the robust accuracy of this {Dynamics} evaluation ({Attack}, {Count} images) is invalid: {RobustAccuracyInvalidReason}");
@@ -118,8 +114,8 @@ public static class Evaluator
         model.SetTraining(false);
         int n = test.Count, batches = (n + config.BatchSize - 1) / config.BatchSize;
         long clean = 0, robust = 0, changed = 0, zeroGradient = 0;
-        var cleanBits = new System.Text.StringBuilder(n);
-        var robustBits = new System.Text.StringBuilder(n);
+        var cleanBits = new List<bool>(n);
+        var robustBits = new List<bool>(n);
         double maxPerturbation = 0, gradL1 = 0, deltaSq = 0, f0Sq = 0;
         bool inRange = true, noNan = true;
         var diagnostics = new PgdDiagnostics();
@@ -157,8 +153,8 @@ public static class Evaluator
             using (torch.no_grad()) advPred = model.forward(adv).argmax(1);
             var cleanHits = cleanPred.eq(y).cpu().data<bool>().ToArray();
             var robustHits = advPred.eq(y).cpu().data<bool>().ToArray();
-            foreach (var hit in cleanHits) cleanBits.Append(hit ? '1' : '0');
-            foreach (var hit in robustHits) robustBits.Append(hit ? '1' : '0');
+            cleanBits.AddRange(cleanHits);
+            robustBits.AddRange(robustHits);
             clean += cleanHits.Count(h => h);
             robust += robustHits.Count(h => h);
             changed += advPred.ne(cleanPred).sum().ToInt64();
@@ -175,6 +171,6 @@ public static class Evaluator
         bool linear = model is LinearizedClassifier;
         return new EvalResult(model.Dynamics, n, cleanAcc, robustAcc, config.Attack.ToString(),
             linear ? KernelMetrics.RelativeFirstOrder(deltaSq / n, f0Sq / n) : null,
-            linear ? deltaSq / n : null, linear ? f0Sq / n : null, sanity, watch.Elapsed.TotalSeconds, cleanBits.ToString(), robustBits.ToString());
+            linear ? deltaSq / n : null, linear ? f0Sq / n : null, sanity, watch.Elapsed.TotalSeconds, new Correctness(cleanBits), new Correctness(robustBits));
     }
 }

@@ -28,7 +28,7 @@ public static class TrainingRoutes
     /// </summary>
     public const long MaxCachedJacobianBytes = 16L << 30;
 
-    public static bool CanCache(Dynamics dynamics, bool adversarial) => dynamics != Dynamics.Standard && !adversarial;
+    public static bool CanCache(Dynamics dynamics, bool adversarial) => dynamics.Kind().LinearInParameters && !adversarial;
 
     /// <summary>
     /// Computing the rows costs about as much as 16 forward-pass epochs of the child (measured with
@@ -58,7 +58,7 @@ public static class TrainingRoutes
     {
         if (requested == TrainingRoute.CachedJacobian && !CanCache(dynamics, adversarial))
             throw new ArgumentException(
-                $"the cached-Jacobian route trains benign linearized or centered children only (this child: {dynamics.ToString().ToLowerInvariant()}" +
+                $"the cached-Jacobian route trains benign children that are linear in their parameters only (this child: {dynamics.Name()}" +
                 $"{(adversarial ? ", adversarial: its attacks need input gradients through the network" : "")})");
     }
 }

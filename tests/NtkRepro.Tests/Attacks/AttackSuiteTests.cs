@@ -95,13 +95,13 @@ public class AttackSuiteTests
         {
             for (int i = 0; i < test.Count; i++)
             {
-                bool robust = point.Correct[i] == '1';
+                bool robust = point.Correct[i];
                 // No attack can break an image whose minimal radius exceeds ε (up to float32 rounding).
                 if (radius[i] > point.Epsilon * 1.001) { Assert.True(robust, $"image {i} (radius {radius[i] * 255:F3}/255) broken at ε={point.Epsilon * 255}/255"); checkedBelow++; }
                 // Convergence slack: images within 10% of ε are not asked of the attack.
                 if (radius[i] < point.Epsilon * 0.9) { Assert.False(robust, $"image {i} (radius {radius[i] * 255:F3}/255) not broken at ε={point.Epsilon * 255}/255"); checkedAbove++; }
             }
-            int expected = radius.Count(r => r > point.Epsilon), got = point.Correct.Count(c => c == '1');
+            int expected = radius.Count(r => r > point.Epsilon), got = point.Correct.Correct;
             int ambiguous = radius.Count(r => r >= point.Epsilon * 0.9 && r <= point.Epsilon * 1.001);
             Assert.InRange(got, expected - ambiguous, expected + ambiguous);
         }
@@ -119,16 +119,16 @@ public class AttackSuiteTests
         var report = AttackSuite.Run(linear, null, test, config, seed: 0, NullProgress.Instance);
         Assert.Equal(10, report.Count);
         Assert.Contains("first 10 of 25", report.Subset);
-        Assert.All(report.Attacks, a => Assert.Equal(10, a.Correct.Length));
+        Assert.All(report.Attacks, a => Assert.Equal(10, a.Correct.Count));
         Assert.Equal(3, report.Attacks.Count);
-        Assert.Equal(10, report.WorstCaseCorrect.Length);
+        Assert.Equal(10, report.WorstCaseCorrect.Count);
         // Batching must not reorder: the first 4 images attacked alone give the same clean bits.
         var alone = AttackSuite.Run(linear, null, test, config with { Subset = 4 }, seed: 0, NullProgress.Instance);
-        Assert.Equal(report.CleanCorrect[..4], alone.CleanCorrect);
-        Assert.Equal(report.WorstCaseCorrect[..4], alone.WorstCaseCorrect);
+        Assert.Equal(report.CleanCorrect.Bits()[..4], alone.CleanCorrect.Bits());
+        Assert.Equal(report.WorstCaseCorrect.Bits()[..4], alone.WorstCaseCorrect.Bits());
         // The worst case is the per-image minimum over the attacks.
         for (int i = 0; i < 10; i++)
-            Assert.Equal(report.Attacks.All(a => a.Correct[i] == '1'), report.WorstCaseCorrect[i] == '1');
+            Assert.Equal(report.Attacks.All(a => a.Correct[i]), report.WorstCaseCorrect[i]);
     }
 
     /// <summary>The suite on a linear model, 6 images, short attacks: a report that passes every check.</summary>
@@ -169,7 +169,7 @@ public class AttackSuiteTests
         Assert.Empty(back.FailedChecks);
         Assert.True(back.Ok);
         // ...while a failure its stored figures show is found again: a blind sweep (all robust at 32/255).
-        var blind = back with { Sweep = [.. back.Sweep.SkipLast(1), back.Sweep[^1] with { Accuracy = 1, Correct = new string('1', back.Count) }] };
+        var blind = back with { Sweep = [.. back.Sweep.SkipLast(1), back.Sweep[^1] with { Accuracy = 1, Correct = new string('1', back.Count).AsCorrectness() }] };
         var again = Json.Deserialize<MaskingReport>(Json.Serialize(blind), "blind");
         Assert.Contains(again.FailedChecks, f => f.StartsWith("accuracy 100.0% at the largest sweep radius"));
     }

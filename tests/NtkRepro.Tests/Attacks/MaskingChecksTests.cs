@@ -1,4 +1,5 @@
 using NtkRepro.Attacks;
+using NtkRepro.Statistics;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 
@@ -7,6 +8,8 @@ namespace NtkRepro.Tests.Attacks;
 [Trait("Tier", Tiers.Fast)]
 public class MaskingChecksTests
 {
+    private static Correctness C(string bits) => Correctness.Parse(bits);
+
     [Fact]
     public void ToleranceIsOneImageInAHundredAndAtLeastOne()
     {
@@ -20,45 +23,47 @@ public class MaskingChecksTests
     public void AnImageRobustAtALargerRadiusAfterBeingBrokenIsAnInversion()
     {
         // image 0: 1,1,0 (monotone) ; 1: 0,1,1 (inversion) ; 2: 1,0,1 (inversion) ; 3: 0,0,0 ; 4: 1,0,0
-        Assert.Equal(2, MaskingChecks.SweepInversions(["10101", "11000", "01100"]));
-        Assert.Equal(0, MaskingChecks.SweepInversions(["111", "110", "000"]));
+        Assert.Equal(2, MaskingChecks.SweepInversions([C("10101"), C("11000"), C("01100")]));
+        Assert.Equal(0, MaskingChecks.SweepInversions([C("111"), C("110"), C("000")]));
         Assert.Equal(0, MaskingChecks.SweepInversions([]));
-        Assert.Throws<ArgumentException>(() => MaskingChecks.SweepInversions(["11", "1"]));
+        Assert.Throws<ArgumentException>(() => MaskingChecks.SweepInversions([C("11"), C("1")]));
     }
 
     [Fact]
     public void TransferOnlyBreaksArePairedImageByImage()
     {
         // Same accuracies (2 of 4) but two images swap: the transfer attack broke two the white-box attacks did not.
-        Assert.Equal(2, MaskingChecks.TransferOnlyBreaks("1100", "0011"));
-        Assert.Equal(0, MaskingChecks.TransferOnlyBreaks("1100", "1101"));
-        Assert.Equal("0100", MaskingChecks.WorstCase(["1101", "0110", "1100"]));
+        Assert.Equal(2, MaskingChecks.TransferOnlyBreaks(C("1100"), C("0011")));
+        Assert.Equal(0, MaskingChecks.TransferOnlyBreaks(C("1100"), C("1101")));
+        Assert.Equal(C("0100"), MaskingChecks.WorstCase([C("1101"), C("0110"), C("1100")]));
     }
 
     [Fact]
     public void FailuresFireOnlyBeyondTheirThresholds()
     {
         double[] radii = [1 / 255.0, 32 / 255.0];
-        string[] monotone = ["1111111111", "0000000000"];
+        Correctness[] monotone = [C("1111111111"), C("0000000000")];
         Assert.Empty(MaskingChecks.Failures(10, zeroGradientImages: 1, radii, monotone, 0.05));
-        var all = MaskingChecks.Failures(10, zeroGradientImages: 2, radii, ["0011111111", "1100000001"], 0.05);
+        var all = MaskingChecks.Failures(10, zeroGradientImages: 2, radii, [C("0011111111"), C("1100000001")], 0.05);
         Assert.Equal(3, all.Count);
         Assert.StartsWith("input gradient exactly zero on 2 of 10", all[0]);
         Assert.StartsWith("ε sweep not monotone: 2 of 10", all[1]);
         Assert.StartsWith("accuracy 30.0% at the largest sweep radius ε=32/255", all[2]);
         // 1 of 20 robust at the largest radius is exactly 5%: allowed.
-        Assert.Empty(MaskingChecks.Failures(20, 0, [32 / 255.0], ["10000000000000000000"], 0.05));
+        Assert.Empty(MaskingChecks.Failures(20, 0, [32 / 255.0], [C("10000000000000000000")], 0.05));
     }
 
     [Fact]
     public void TheStrongestWhiteBoxAttackAloneIsCountedAmongAllAttacksIncludingTheTransfer()
     {
         // Images: 0 broken by A only; 1 by A and the transfer; 2 by B only; 3 by A only; 4 by the transfer only; 5 by all.
-        string a = "001010", b = "110110", transfer = "101100";
+        var a = C("001010");
+        var b = C("110110");
+        var transfer = C("101100");
         Assert.Equal(2, MaskingChecks.StrongestWhiteBoxOnlyBreaks([a, b], transfer));
         Assert.Equal(1, MaskingChecks.TransferOnlyBreaks(MaskingChecks.WorstCase([a, b]), transfer));
         // Alone among all attacks: with no transfer break, B's own image counts too.
-        Assert.Equal(1, MaskingChecks.StrongestWhiteBoxOnlyBreaks([b], "111110"));
+        Assert.Equal(1, MaskingChecks.StrongestWhiteBoxOnlyBreaks([b], C("111110")));
     }
 
     /// <summary>Naive oracle: Σ_{i ≥ k} C(n, i) / 2ⁿ in exact integers.</summary>

@@ -83,7 +83,7 @@ public class ClaimRegistryTests
         var r = new ResultsBuilder().Build();
         var v = r.Variants[0];
         var suspect = v.Children.Select(c => c.Parent == ScheduleKind.Adversarial && c.SpawnEpoch == ResultsBuilder.T && c.Dynamics == Dynamics.Centered && c.Replicate == 1
-            ? c with { Eval = c.Eval with { Masking = ResultsBuilder.Masking(c.Eval.UncheckedRobustCorrect![..50], 4 / 255.0, blindSweep: true) } } : c).ToList();
+            ? c with { Eval = c.Eval with { Masking = ResultsBuilder.Masking(c.Eval.UncheckedRobustCorrect.Bits()[..50], 4 / 255.0, blindSweep: true) } } : c).ToList();
         var masked = r with { Variants = [v with { Children = suspect }] };
         var verdicts = ClaimRegistry.Evaluate(masked);
         foreach (var id in new[] { "C3", "C12", "C13" })
@@ -106,7 +106,7 @@ public class ClaimRegistryTests
     {
         var v = r.Variants[0];
         var children = v.Children.Select(c => c.Parent == ScheduleKind.Adversarial && c.SpawnEpoch == ResultsBuilder.T && c.Dynamics == Dynamics.Centered
-            ? c with { Eval = c.Eval with { Masking = ResultsBuilder.Masking(c.Eval.UncheckedRobustCorrect![..50], 4 / 255.0, transfer(c.Eval.UncheckedRobustCorrect![..50])) } } : c).ToList();
+            ? c with { Eval = c.Eval with { Masking = ResultsBuilder.Masking(c.Eval.UncheckedRobustCorrect.Bits()[..50], 4 / 255.0, transfer(c.Eval.UncheckedRobustCorrect.Bits()[..50])) } } : c).ToList();
         return r with { Variants = [v with { Children = children }] };
     }
 
@@ -170,20 +170,20 @@ public class ClaimRegistryTests
     public void TheClaimsRobustFigureIsThePerImageWorstCaseOverTheEvaluationAndTheSuite()
     {
         var eval = ResultsBuilder.Eval(0.6, 0.5, 0, 0);
-        string pgd = eval.UncheckedRobustCorrect!;
+        string pgd = eval.UncheckedRobustCorrect.Bits();
         var firstOnes = Enumerable.Range(0, pgd.Length).Where(i => pgd[i] == '1').Take(6).ToList();
         var suite = pgd[..100].ToCharArray();
         suite[firstOnes[0]] = '0';                                           // the white-box suite breaks one more image
         var transfer = pgd[..100].ToCharArray();
         transfer[firstOnes[1]] = '0';                                        // the transfer attack another
         var withSuite = eval with { Masking = ResultsBuilder.Masking(new string(suite), 4 / 255.0, new string(transfer)) };
-        var worst = withSuite.WorstCaseRobustCorrect!;
+        var worst = withSuite.WorstCaseRobustCorrect.Bits();
         Assert.Equal(pgd.Length, worst.Length);
         Assert.Equal(pgd.Count(c => c == '1') - 2, worst.Count(c => c == '1'));
         Assert.Equal('0', worst[firstOnes[0]]);
         Assert.Equal('0', worst[firstOnes[1]]);
         Assert.Equal(pgd[100..], worst[100..]);                               // beyond the suite's images, the evaluation's own attack
-        Assert.Equal(pgd, eval.WorstCaseRobustCorrect);
+        Assert.Equal(pgd, eval.WorstCaseRobustCorrect.Bits());
     }
 
     /// <summary>Eigen-image runs of 4 replicates x classes 0 and 1 with the given low-frequency energies (initial, benign, AT) per replicate and class.</summary>

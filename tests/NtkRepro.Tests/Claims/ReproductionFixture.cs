@@ -23,12 +23,8 @@ public abstract class ReproductionFixture
         if (SkipReason != null) return;
         if (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out var threads)) Devices.SetThreads(threads);
         var device = preset.NeedsGpu ? torch.CUDA : torch.CPU;
-        var plan = Planner.For(preset);
         var store = new ArtifactStore(ArtifactsFolder.Default(preset.Name));
-        var progress = new PlainProgress(Console.Out, TimeSpan.FromMinutes(1));
-        using var executor = new StepExecutor(plan, store, device, progress, dataOption: null, ReproductionReport.Action);
-        var timings = InProcessExecutor.Run(executor, progress, s => s.Work is not ReportWork);
-        Results = ReproductionReport.Write(plan, store, timings).Results;
+        Results = Reproduction.Run(Planner.For(preset), store, device, new PlainProgress(Console.Out, TimeSpan.FromMinutes(1)), dataOption: null).Results;
     }
 
     public Preset Preset { get; }

@@ -2,6 +2,7 @@ using NtkRepro.Experiments;
 using NtkRepro.Kernels;
 using NtkRepro.Linearization;
 using NtkRepro.Runs;
+using NtkRepro.Statistics;
 using NtkRepro.Training;
 
 namespace NtkRepro.Tests.Claims;
@@ -46,7 +47,7 @@ public sealed record ResultsBuilder
 
     public static EvalResult Eval(double clean, double robust, int replicate, int salt, double? ratio = null) =>
         new(Dynamics.Standard, Images, clean, robust, "PGD", ratio, null, null, new AttackSanity(0.01, true, true, true, true, 5, 0.1, false), 1,
-            Bits(clean, replicate, salt), Bits(robust, replicate, salt + 1));
+            Correctness.Parse(Bits(clean, replicate, salt)), Correctness.Parse(Bits(robust, replicate, salt + 1)));
 
     public ReproductionResults Build()
     {
@@ -107,12 +108,14 @@ public sealed record ResultsBuilder
     public static NtkRepro.Attacks.MaskingReport Masking(string worstCase, double epsilon, string? transfer = null, bool blindSweep = false)
     {
         int n = worstCase.Length;
-        var sweep = blindSweep ? new string('1', n) : new string('0', n);
-        return new("the first images", n, epsilon, 1.0, new string('1', n),
-            [new NtkRepro.Attacks.AttackAccuracy("APGD-CE", NtkRepro.Attacks.MaskingChecks.Accuracy(worstCase), worstCase)],
-            NtkRepro.Attacks.MaskingChecks.Accuracy(worstCase), worstCase, "PGD-10", [new NtkRepro.Attacks.SweepPoint(32 / 255.0, NtkRepro.Attacks.MaskingChecks.Accuracy(sweep), sweep)], 0, 0.05,
-            transfer is null ? null : "PGD transfer", transfer is null ? null : NtkRepro.Attacks.MaskingChecks.Accuracy(transfer), transfer,
-            transfer is null ? null : NtkRepro.Attacks.MaskingChecks.TransferOnlyBreaks(worstCase, transfer), 0, 0, 1, [], 1);
+        var worst = Correctness.Parse(worstCase);
+        var sweep = Correctness.Parse(blindSweep ? new string('1', n) : new string('0', n));
+        Correctness? transferBits = transfer is null ? null : Correctness.Parse(transfer);
+        return new("the first images", n, epsilon, 1.0, Correctness.Parse(new string('1', n)),
+            [NtkRepro.Attacks.AttackAccuracy.Of("APGD-CE", worst)],
+            worst.Accuracy, worst, "PGD-10", [NtkRepro.Attacks.SweepPoint.Of(32 / 255.0, sweep)], 0, 0.05,
+            transfer is null ? null : "PGD transfer", transferBits?.Accuracy, transferBits,
+            transferBits is { } t ? NtkRepro.Attacks.MaskingChecks.TransferOnlyBreaks(worst, t) : null, 0, 0, 1, [], 1);
     }
 
     /// <summary>One store holding this builder's results at 4/255 and another's at 8/255 (C17).</summary>

@@ -28,7 +28,7 @@ public class PlanTests
                 : p.SpawnParents.Count * p.ChildDynamics.Count + (spawns.Count - 1) + (p.FixedKernelOf(v) is null ? 0 : 1)
                   + (p.SchedulesOf(v).Contains(ScheduleKind.Adversarial) ? new[] { spawns.Max(), p.Stage1Epochs }.Distinct().Count() : 0);
             int eigen = p.EigenImages is not null && p.ReducedScopeOf(v) is null ? 1 : 0;
-            return p.ReplicatesOf(v) * (2 * p.SchedulesOf(v).Count + stage1Evals + 2 * children + masking + eigen);
+            return p.ReplicatesOf(v) * (2 * p.SchedulesOf(v).Count + stage1Evals + 2 * children + masking + eigen) + 1; // + the variant's kernel distances
         });
         Assert.Equal(expected + 1, plan.Steps.Count);
         Assert.Equal(4, plan.Waves.Count);
@@ -46,7 +46,8 @@ public class PlanTests
         var full = withReduced.Steps.Where(s => s.Key.StartsWith("cifar10-eps4/")).Select(s => (s.Key, s.Folder)).ToList();
         Assert.Equal(without.Steps.Where(s => s.Key != Plan.ReportKey).Select(s => (s.Key, s.Folder)), full);
         var scope = Assert.Single(Presets.Mini.ReducedRadii);
-        var reduced = withReduced.Steps.Where(s => s.Key.StartsWith("cifar10-eps8/")).ToList();
+        var reduced = withReduced.Steps.Where(s => s.Key.StartsWith("cifar10-eps8/r")).ToList();
+        Assert.Contains(withReduced.Steps, s => s.Key == "cifar10-eps8/kernel-distances");
         Assert.Equal(Enumerable.Range(0, scope.Replicates).Select(r => $"r{r}"), reduced.Select(s => s.Key.Split('/')[1]).Distinct());
         Assert.Equal(scope.Schedules.Order(), reduced.Select(s => s.Work).OfType<Stage1Work>().Select(w => w.Schedule).Distinct().Order());
         Assert.Equal(scope.SpawnEpochs, reduced.Select(s => s.Work).OfType<Stage2Work>().Where(w => !w.Adversarial).Select(w => w.SpawnEpoch).Distinct().Order());

@@ -55,7 +55,7 @@ public class StatisticsTests
     public void OneReplicateAccuracyCarriesTheBinomialErrorOfTheTestSet()
     {
         var bits = string.Concat(Enumerable.Range(0, 1000).Select(i => i % 4 == 0 ? '1' : '0'));
-        var e = CorrectnessMatrix.FromBits([bits]).Estimate();
+        var e = CorrectnessMatrix.From([Correctness.Parse(bits)]).Estimate();
         Assert.Equal(0.25, e.Mean, 12);
         Assert.Equal(Math.Sqrt(0.25 * 0.75 / 999), e.StandardError, 9);
     }

@@ -107,7 +107,7 @@ public class EvaluatorTests
         var e = Assert.Throws<InvalidRobustAccuracyException>(() => r.RobustAccuracy);
         Assert.Contains("invalid: attack sanity failed", e.Message);
         Assert.Throws<InvalidRobustAccuracyException>(() => r.RobustCorrect); // the per-image figures too
-        Assert.Equal(4, r.UncheckedRobustCorrect!.Length);
+        Assert.Equal(4, r.UncheckedRobustCorrect!.Value.Count);
         // Written and read back, it stays invalid and says why.
         var json = Json.Serialize(r);
         Assert.Contains("\"robustAccuracyValid\": false", json);

@@ -1,0 +1,49 @@
+using NtkRepro.Experiments;
+using NtkRepro.Util;
+using static TorchSharp.torch;
+
+namespace NtkRepro.Reporting;
+
+/// <summary>
+/// The report step: collects what the store holds (a partial store too), evaluates the claims and
+/// writes results.json and the report, with the timings of the steps this invocation ran or reused.
+/// </summary>
+public sealed class ReportStep : StepKind<ReportWork, ReproductionResults?>
+{
+    public static readonly ReportStep Kind = new();
+
+    /// <summary>Every kind of step a plan has, this one included.</summary>
+    public static readonly StepRegistry All = StepKinds.Data.With(Kind);
+
+    public override string Name => "report";
+
+    public override bool Summarizes => true;
+
+    public override IReadOnlyList<string> Outputs(Plan plan, ArtifactStore store, PlanStep step, ReportWork work) =>
+        [store.ResultsPath, Path.Combine(store.ReportFolder, "README.md")];
+
+    public override bool IsDone(Plan plan, ArtifactStore store, PlanStep step) => false;
+
+    protected override void Run(StepContext context, PlanStep step, ReportWork work) =>
+        ReproductionReport.Log(ReproductionReport.Write(context.Plan, context.Store, context.Timings), context.Progress);
+
+    /// <summary>The results last written; null before the report has run.</summary>
+    public override ReproductionResults? Read(Plan plan, ArtifactStore store, PlanStep step, ReportWork work) =>
+        File.Exists(store.ResultsPath) ? Json.Read<ReproductionResults>(store.ResultsPath) : null;
+}
+
+/// <summary>A whole plan run in this process, the report last: what `ntkrepro reproduce` and the claim tests' fixtures do.</summary>
+public static class Reproduction
+{
+    /// <param name="Failed">Steps whose output failed an attack sanity or masking check.</param>
+    public sealed record Outcome(ReproductionResults Results, IReadOnlyList<StepTiming> Timings, IReadOnlyList<FailedStepChecks> Failed);
+
+    public static Outcome Run(Plan plan, ArtifactStore store, Device device, IProgressSink progress, string? dataOption)
+    {
+        using var executor = new StepExecutor(plan, store, device, progress, dataOption, ReportStep.All);
+        var timings = InProcessExecutor.Run(executor, progress);
+        var results = ReportStep.Kind.Read(plan, store, plan.Step(Plan.ReportKey))
+                      ?? throw new InvalidOperationException($"{store.ResultsPath}: the report step wrote no results");
+        return new Outcome(results, timings, executor.Failed);
+    }
+}
