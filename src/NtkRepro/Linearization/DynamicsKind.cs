@@ -17,7 +17,8 @@ public abstract class DynamicsKind
     public string Name => Dynamics.ToString().ToLowerInvariant();
 
     /// <summary>The child at θ = θt around <paramref name="parent"/>, which it takes over (and disposes).</summary>
-    public abstract Classifier CreateChild(NtkModel parent, JvpRoute route);
+    /// <param name="looseBatchNorm">The child's BatchNorm trains on batch statistics, updating them (the authors' --loose_bn_second); by default it keeps the parent's.</param>
+    public abstract Classifier CreateChild(NtkModel parent, JvpRoute route, bool looseBatchNorm = false);
 
     /// <summary>Forward-and-backward passes of the network per image and step: a JVP costs about one more.</summary>
     public abstract double PassesPerImage { get; }
@@ -48,7 +49,8 @@ public abstract class DynamicsKind
 
     private sealed class StandardDynamics() : DynamicsKind(Dynamics.Standard)
     {
-        public override Classifier CreateChild(NtkModel parent, JvpRoute route) => new StandardClassifier(parent);
+        public override Classifier CreateChild(NtkModel parent, JvpRoute route, bool looseBatchNorm = false) =>
+            new StandardClassifier(parent, frozenBatchNorm: !looseBatchNorm);
         public override double PassesPerImage => 1;
         public override bool LinearInParameters => false;
         public override bool IncludesParentOutput => false;
@@ -57,9 +59,13 @@ public abstract class DynamicsKind
     /// <summary>The first-order Taylor model around the parent, with (linearized) or without (centered) f0.</summary>
     private sealed class TaylorDynamics(Dynamics dynamics, bool includesParentOutput) : DynamicsKind(dynamics)
     {
-        public override Classifier CreateChild(NtkModel parent, JvpRoute route)
+        public override Classifier CreateChild(NtkModel parent, JvpRoute route, bool looseBatchNorm = false)
         {
-            using (parent) return new LinearizedClassifier(parent, Dynamics, route);
+            using (parent)
+            {
+                if (looseBatchNorm) throw new ArgumentException($"{Name} children keep the parent's BatchNorm statistics: loose BatchNorm is for standard children");
+                return new LinearizedClassifier(parent, Dynamics, route);
+            }
         }
 
         public override double PassesPerImage => 2;

@@ -35,6 +35,29 @@ public abstract class NtkModel : nn.Module<Tensor, Tensor>
     /// <summary>A fresh network of the same shape (parameters arbitrary), on the CPU in float32.</summary>
     public virtual NtkModel BuildSibling() => Spec.Build();
 
+    /// <summary>
+    /// What Haiku's init leaves in BatchNorm's statistics: the network runs once in training mode
+    /// on <paramref name="batch"/> and each layer's average holds that batch's statistics, with the
+    /// moving average's counter and hidden state still 0 (see <see cref="BatchNormLayer"/>; the
+    /// authors' init batch is the first of a shuffled pass over the training set, run_exp.py:131-136).
+    /// </summary>
+    public void InitializeBatchNorm(Tensor batch)
+    {
+        var layers = modules().OfType<BatchNormLayer>().ToList();
+        bool wasTraining = training;
+        foreach (var layer in layers) layer.Initializing = true;
+        try
+        {
+            train(true);
+            using (torch.no_grad()) forward(batch).Dispose();
+        }
+        finally
+        {
+            foreach (var layer in layers) layer.Initializing = false;
+            train(wasTraining);
+        }
+    }
+
     /// <summary>An independent copy: same parameters and buffers, dtype and device.</summary>
     public NtkModel Clone()
     {
@@ -55,6 +78,12 @@ public abstract class NtkModel : nn.Module<Tensor, Tensor>
 /// <summary>Which network, how wide, how many classes: enough to rebuild it.</summary>
 public sealed record ModelSpec(string Architecture, int Width, int Classes)
 {
+    /// <summary>
+    /// What the code builds for a spec, part of every configuration's hash so that a change never
+    /// reuses runs of the old one. 2: the authors' initialisation and BatchNorm statistics.
+    /// </summary>
+    public int Revision { get; init; } = 2;
+
     public const string ResNet18 = "resnet18";
     public const string SmallCnn = "small-cnn";
     public const string Mlp = "mlp";

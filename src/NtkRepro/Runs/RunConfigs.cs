@@ -54,6 +54,8 @@ public sealed record Stage2Config
     public double Momentum { get; init; } = AuthorsDefaults.Momentum;
     public int BatchSize { get; init; } = AuthorsDefaults.BatchSize;
     public int Seed { get; init; }
+    /// <summary>A standard child trains its BatchNorm statistics (the authors' --loose_bn_second); false, the default: it keeps its parent's, as every child does.</summary>
+    public bool LooseBatchNorm { get; init; }
     /// <summary>How the child's forward pass computes J·(θ − θt) (tangent-pass training and every evaluation).</summary>
     public JvpRoute Route { get; init; } = JvpRoute.TangentPropagation;
     /// <summary>How training steps are computed; Auto is resolved when the run starts, and the run folder's config.json holds the resolved route.</summary>

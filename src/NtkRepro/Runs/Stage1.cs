@@ -20,11 +20,21 @@ public static class Stage1
         if (dir.IsDone) return dir.ReadSummary();
         var model = config.Model.Create(config.Seed);
         model.to(device);
+        using (var first = InitialBatch(train, config))
+            model.InitializeBatchNorm(first);
         using var classifier = new StandardClassifier(model);
         var optimizer = new MomentumSgd(classifier.Trainable, config.LearningRate, config.Momentum);
         string task = $"stage 1 {config.Schedule}{(config.Schedule.Kind == ScheduleKind.Benign ? "" : $" ({config.AdversarialMode.ToString().ToLowerInvariant()})")} {Path.GetFileName(dir.Path)}";
         return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs,
             epoch => new EpochPlan(epoch, config.BatchSize, config.Schedule.IsAdversarial(epoch), config.AdversarialMode, config.TrainAttack, config.Seed, task),
             checkpointAfterEpoch: _ => true, config.FractionalCheckpoints.Where(f => f < config.Epochs).ToList(), progress);
+    }
+
+    /// <summary>The batch BatchNorm's statistics start from: the first of a shuffled pass drawn apart from every epoch's.</summary>
+    private static Tensor InitialBatch(LabeledImages train, Stage1Config config)
+    {
+        var order = Seeds.Permutation(train.Count, Seeds.Derive(config.Seed, -1, 1)).Take(Math.Min(config.BatchSize, train.Count)).ToArray();
+        using var indices = torch.tensor(order, device: train.Images.device);
+        return train.Images.index_select(0, indices);
     }
 }

@@ -54,7 +54,7 @@ public static class Stage2
     public static Classifier CreateChild(Stage2Config config, string runPath, Device device)
     {
         var parent = LoadParent(config.ParentFolder(runPath), config.SpawnEpoch, device);
-        return config.Dynamics.Kind().CreateChild(parent, config.Route);
+        return config.Dynamics.Kind().CreateChild(parent, config.Route, config.LooseBatchNorm);
     }
 
     /// <summary>The parent network at a stage-1 checkpoint, in eval mode.</summary>
