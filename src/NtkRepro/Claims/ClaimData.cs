@@ -29,6 +29,61 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     /// <summary>The first integer epoch at or after a fraction of training.</summary>
     public int EpochAt(double fraction) => (int)Math.Ceiling(fraction * FinalEpoch - 1e-9);
 
+    /// <summary>The training curve of every replicate of a schedule that has one.</summary>
+    public IReadOnlyList<ReplicateCurve> TrainingCurves(ScheduleKind kind)
+    {
+        var list = Variant.TrainingCurves(kind);
+        return list.Count > 0 ? list : throw new MissingResultException($"no training curve of the {Schedule.Name(kind)} run");
+    }
+
+    /// <summary>
+    /// dS/dt over [a, a+1] per optimizer step of that epoch, times the steps of a benign epoch: a
+    /// mixture AT epoch takes two steps per batch, so its per-epoch velocity counts twice as many.
+    /// </summary>
+    public double VelocityPerStep(ScheduleKind kind, ReplicateSeries s, int a)
+    {
+        var curve = Variant.TrainingCurves(kind).FirstOrDefault(c => c.Replicate == s.Replicate)?.Curve
+                    ?? throw new MissingResultException($"no training curve of the {Schedule.Name(kind)} run of replicate {s.Replicate}");
+        var epoch = curve.FirstOrDefault(e => e.Epoch == a) ?? throw new MissingResultException($"replicate {s.Replicate} has no training figures of epoch {a}");
+        var benign = curve.FirstOrDefault(e => !e.Adversarial) ?? curve[0];
+        if (epoch.Steps is not int steps || benign.Steps is not int benignSteps) throw new MissingResultException($"replicate {s.Replicate}'s training curve predates step counts; rerun it");
+        return Velocity(s.Series, a, a + 1) * benignSteps / steps;
+    }
+
+    /// <summary>The mean distance between the final kernels of a schedule's replicates (its spread), the replicates left out excluded.</summary>
+    public double WithinDistance(ScheduleKind kind, IReadOnlyCollection<int> replicates)
+    {
+        var list = replicates.Order().ToList();
+        if (list.Count < 2) throw new MissingResultException($"the spread of the {Schedule.Name(kind)} kernels needs two replicates");
+        var pairs = list.SelectMany((a, i) => list.Skip(i + 1).Select(b => Distance(new KernelRef(kind, a, FinalEpoch), new KernelRef(kind, b, FinalEpoch)))).ToList();
+        return pairs.Average();
+    }
+
+    /// <summary>
+    /// A statistic of several groups of runs and its leave-one-run-out jackknife spread: the runs
+    /// share reference kernels, so the replicate values are not independent. The statistic is
+    /// recomputed with each run of each group left out; SE² = (m − 1)/m · Σ(θ₍ⱼ₎ − θ̄)² over the m
+    /// runs; degrees of freedom the smallest group's size minus 1. Per-replicate values are the
+    /// statistic's terms for the first group (what the report shows).
+    /// </summary>
+    public static Estimate Jackknife(IReadOnlyDictionary<ScheduleKind, IReadOnlyList<int>> groups, ScheduleKind first,
+        Func<IReadOnlyDictionary<ScheduleKind, IReadOnlyList<int>>, IReadOnlyList<double>> terms)
+    {
+        var full = terms(groups);
+        var leftOut = new List<double>();
+        foreach (var (kind, runs) in groups)
+            foreach (var r in runs)
+            {
+                var without = groups.ToDictionary(g => g.Key, g => g.Key == kind ? (IReadOnlyList<int>)g.Value.Where(x => x != r).ToList() : g.Value);
+                leftOut.Add(terms(without).Average());
+            }
+        int m = leftOut.Count;
+        double mean = leftOut.Average();
+        double se = Math.Sqrt((m - 1.0) / m * leftOut.Sum(x => (x - mean) * (x - mean)));
+        int dof = groups.Values.Min(g => g.Count) - 1;
+        return new Estimate(full.Average(), dof > 0 ? se : double.NaN, Math.Max(0, dof), full);
+    }
+
     /// <summary>The kernel series of every replicate of a schedule that has one.</summary>
     public IReadOnlyList<ReplicateSeries> Series(ScheduleKind kind)
     {
@@ -84,18 +139,35 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
 
     /// <summary>Accuracy over replicates and test images; a robust one is the worst case over the evaluation's attack and the masking suite.</summary>
     /// <param name="requireMaskingChecks">A claim's figure must have passed the masking checks (else <see cref="SuspectedMaskingException"/>); a figure shown or recorded need not.</param>
+    /// <remarks>For a claim (masking checks required) a robust figure is read on the images the masking suite attacked, where the worst case covers every attack.</remarks>
     public static Estimate Accuracy(IReadOnlyList<ReplicateEval> evals, bool robust, bool requireMaskingChecks = false) =>
-        Matrix(evals, robust, requireMaskingChecks).Estimate();
+        Matrix(evals, robust, requireMaskingChecks, requireMaskingChecks && robust ? AttackedImages(evals) : null).Estimate();
 
-    /// <summary>Accuracy of a minus accuracy of b, replicate paired with replicate (those both have), image with image; for claims, so robust figures must pass the masking checks.</summary>
+    /// <summary>
+    /// Accuracy of a minus accuracy of b, replicate paired with replicate (those both have), image
+    /// with image; for claims, so robust figures must pass the masking checks and are read on the
+    /// images the suite attacked on both sides.
+    /// </summary>
     public static Estimate AccuracyDifference(IReadOnlyList<ReplicateEval> a, IReadOnlyList<ReplicateEval> b,
-        bool robustA, bool robustB)
+        bool robustA, bool robustB) => Trend([a, b], [1, -1], [robustA, robustB]);
+
+    /// <summary>
+    /// Σ_t w_t · accuracy_t over several figures, replicate paired with replicate (those all have),
+    /// image with image: a contrast whose uncertainty carries both the replicate spread and the test
+    /// set's. Robust figures are read on the images the masking suite attacked in all of them.
+    /// </summary>
+    public static Estimate Trend(IReadOnlyList<IReadOnlyList<ReplicateEval>> figures, IReadOnlyList<double> weights, IReadOnlyList<bool> robust)
     {
-        var common = a.Select(x => x.Replicate).Intersect(b.Select(x => x.Replicate)).Order().ToList();
-        if (common.Count == 0) throw new MissingResultException("no replicate has both figures");
-        return Matrix(a.Where(x => common.Contains(x.Replicate)).ToList(), robustA, true)
-            .Minus(Matrix(b.Where(x => common.Contains(x.Replicate)).ToList(), robustB, true)).Estimate();
+        var common = figures.Select(f => f.Select(x => x.Replicate)).Aggregate((x, y) => x.Intersect(y)).Order().ToList();
+        if (common.Count == 0) throw new MissingResultException("no replicate has every figure");
+        var paired = figures.Select(f => (IReadOnlyList<ReplicateEval>)f.Where(x => common.Contains(x.Replicate)).OrderBy(x => x.Replicate).ToList()).ToList();
+        int? images = robust.Any(r => r) ? AttackedImages(paired.Where((_, i) => robust[i]).SelectMany(f => f).ToList()) : null;
+        return CorrectnessMatrix.Weighted(weights, paired.Select((f, i) => Matrix(f, robust[i], true, images)).ToList()).Estimate();
     }
+
+    /// <summary>The images every evaluation's masking suite attacked (the first ones); null when one ran without the suite (then all images, as PGD attacked them).</summary>
+    private static int? AttackedImages(IReadOnlyList<ReplicateEval> evals) =>
+        evals.All(e => e.Eval.Masking is not null) ? evals.Min(e => e.Eval.Masking!.Count) : null;
 
     private static readonly AsyncLocal<bool> MaskingChecksWaived = new();
 
@@ -114,10 +186,12 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
         public void Dispose() => MaskingChecksWaived.Value = false;
     }
 
-    private static CorrectnessMatrix Matrix(IReadOnlyList<ReplicateEval> evals, bool robust, bool requireMaskingChecks)
+    /// <param name="images">Read only the first this many images (null: all).</param>
+    private static CorrectnessMatrix Matrix(IReadOnlyList<ReplicateEval> evals, bool robust, bool requireMaskingChecks, int? images = null)
     {
         var bits = evals.Select(e => Bits(e, robust, requireMaskingChecks)
-            ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step")).ToList();
+            ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step"))
+            .Select(c => images is int n ? c.First(n) : c).ToList();
         if (robust && requireMaskingChecks && !MaskingChecksWaived.Value && TransferCheck(evals) is { TransferStronger: true } transfer)
             throw new SuspectedMaskingException($"replicates {string.Join(", ", evals.Select(e => e.Replicate))}: {transfer.Describe()}");
         return CorrectnessMatrix.From(bits);

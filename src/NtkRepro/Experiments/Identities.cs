@@ -34,5 +34,8 @@ public sealed record ChildId(ScheduleKind Parent, double SpawnEpoch, Dynamics Dy
 /// <summary>One replicate's evaluation of a run or child: what an accuracy figure averages over.</summary>
 public sealed record ReplicateEval(int Replicate, EvalResult Eval);
 
+/// <summary>One replicate's training curve of a stage-1 run, epoch by epoch.</summary>
+public sealed record ReplicateCurve(int Replicate, IReadOnlyList<EpochMetrics> Curve);
+
 /// <summary>One replicate's kernel series of a stage-1 run.</summary>
 public sealed record ReplicateSeries(int Replicate, KernelSeries Series);

@@ -6,8 +6,9 @@ using NtkRepro.Training;
 
 namespace NtkRepro.Experiments;
 
-/// <summary>A stage-1 run of one replicate: its training summary, kernel series and final evaluation (each null until its step has run).</summary>
-public sealed record Stage1Result(ScheduleKind Schedule, int Replicate, int Seed, string Run, RunSummary? Summary, KernelSeries? Kernels, EvalResult? FinalEval)
+/// <summary>A stage-1 run of one replicate: its training summary and curve, kernel series and final evaluation (each null until its step has run).</summary>
+public sealed record Stage1Result(ScheduleKind Schedule, int Replicate, int Seed, string Run, RunSummary? Summary, KernelSeries? Kernels, EvalResult? FinalEval,
+    IReadOnlyList<EpochMetrics>? TrainingCurve = null)
 {
     [JsonIgnore] public RunId Id => new(Schedule, Replicate);
 }
@@ -27,7 +28,14 @@ public sealed record ChildResult(ScheduleKind Parent, int Replicate, double Spaw
     /// </summary>
     [JsonIgnore]
     public double? LossChangeOverLastQuarter =>
-        TrainingLosses is { Count: >= 4 } l ? l[^1] - l[(int)Math.Ceiling(0.75 * l.Count) - 1] : null;
+        TrainingLosses is { Count: >= 4 } l ? l[^1] - l[ThreeQuarters(l)] : null;
+
+    /// <summary><see cref="LossChangeOverLastQuarter"/> relative to the loss three quarters through.</summary>
+    [JsonIgnore]
+    public double? RelativeLossChangeOverLastQuarter =>
+        LossChangeOverLastQuarter is { } change && TrainingLosses![ThreeQuarters(TrainingLosses)] is var at && at > 0 ? change / at : null;
+
+    private static int ThreeQuarters(IReadOnlyList<double> l) => (int)Math.Ceiling(0.75 * l.Count) - 1;
 }
 
 /// <summary>A kernel of one run (schedule, replicate) at one checkpoint.</summary>
@@ -94,6 +102,10 @@ public sealed record VariantResults(
     /// <summary>The final evaluations of a schedule's runs that have one, in collection order.</summary>
     public IReadOnlyList<ReplicateEval> FinalEvals(ScheduleKind schedule) =>
         Stage1.Where(s => s.Schedule == schedule && s.FinalEval is not null).Select(s => new ReplicateEval(s.Replicate, s.FinalEval!)).ToList();
+
+    /// <summary>The training curves of a schedule's runs that have one, by replicate.</summary>
+    public IReadOnlyList<ReplicateCurve> TrainingCurves(ScheduleKind schedule) =>
+        Stage1.Where(s => s.Schedule == schedule && s.TrainingCurve is { Count: > 0 }).OrderBy(s => s.Replicate).Select(s => new ReplicateCurve(s.Replicate, s.TrainingCurve!)).ToList();
 
     /// <summary>The kernel series of a schedule's runs that have one, by replicate.</summary>
     public IReadOnlyList<ReplicateSeries> KernelSeries(ScheduleKind schedule) =>

@@ -47,10 +47,12 @@ public static class ResultsCollector
             var w = (Stage1Work)run.Work;
             var kernels = steps.Single(s => s.Work is KernelsWork k && k.R == w.R && k.Schedule == w.Schedule);
             var final = evaluations.Single(s => ((EvaluateWork)s.Work).On == new EvalTarget(run.Key, plan.Preset.Stage1Epochs, IsChild: false));
+            var trained = done[run.Key] ? Stage1Step.Kind.Read(plan, store, run) : null;
             stage1.Add(new Stage1Result(w.Schedule, w.R, w.Config.Seed, Path.GetRelativePath(store.Root, store.PathOf(run)),
-                done[run.Key] ? Stage1Step.Kind.Read(plan, store, run) : null,
+                trained?.Summary,
                 done[kernels.Key] ? KernelsStep.Kind.Read(plan, store, kernels) : null,
-                done[final.Key] ? Evaluation(final) : null));
+                done[final.Key] ? Evaluation(final) : null,
+                trained?.Curve));
         }
         var parents = new List<ParentResult>();
         var children = new List<ChildResult>();

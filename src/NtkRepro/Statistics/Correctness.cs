@@ -42,6 +42,13 @@ public readonly struct Correctness : IEquatable<Correctness>
         return new Correctness(bits);
     }
 
+    /// <summary>The first <paramref name="images"/> images only.</summary>
+    public Correctness First(int images)
+    {
+        if (images > Count) throw new ArgumentException($"correctness of {Count} images has no first {images}");
+        return new Correctness((_bits ?? []).Take(images));
+    }
+
     /// <summary>Per image: correct under every one (the worst case over attacks).</summary>
     public static Correctness All(IReadOnlyList<Correctness> each)
     {

@@ -28,6 +28,17 @@ public sealed class CorrectnessMatrix
     public int Replicates => _rows.Length;
     public int Images => _rows[0].Length;
 
+    /// <summary>Element-wise Σ_t w_t · M_t, replicate i paired with replicate i (a contrast of several figures on the same images).</summary>
+    public static CorrectnessMatrix Weighted(IReadOnlyList<double> weights, IReadOnlyList<CorrectnessMatrix> matrices)
+    {
+        if (weights.Count != matrices.Count || matrices.Count == 0) throw new ArgumentException($"{weights.Count} weights for {matrices.Count} correctness matrices");
+        var first = matrices[0];
+        if (matrices.Any(m => m.Replicates != first.Replicates || m.Images != first.Images))
+            throw new ArgumentException($"cannot pair correctness of shapes {string.Join(", ", matrices.Select(m => $"{m.Replicates}x{m.Images}"))}");
+        return new(Enumerable.Range(0, first.Replicates).Select(i =>
+            Enumerable.Range(0, first.Images).Select(j => matrices.Select((m, t) => weights[t] * m._rows[i][j]).Sum()).ToArray()).ToList());
+    }
+
     /// <summary>Element-wise this − other, replicate i paired with replicate i.</summary>
     public CorrectnessMatrix Minus(CorrectnessMatrix other)
     {

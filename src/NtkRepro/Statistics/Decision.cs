@@ -45,6 +45,52 @@ public static class OneSided
         return Decision.Undecided;
     }
 
+    /// <summary>
+    /// One-sided p-values of "the quantity exceeds m" (Support) and of "it is below m" (Against):
+    /// Support ≤ 1 − <see cref="Level"/> exactly when <see cref="Above"/> supports. Both are 1 without a spread.
+    /// </summary>
+    public static (double Support, double Against) AboveP(Estimate e, double margin)
+    {
+        if (!e.HasUncertainty) return (1, 1);
+        if (e.StandardError == 0) return e.Mean > margin ? (0, 1) : e.Mean < margin ? (1, 0) : (1, 1);
+        double t = (e.Mean - margin) / e.StandardError;
+        return (1 - StudentT.Cdf(t, e.DegreesOfFreedom), StudentT.Cdf(t, e.DegreesOfFreedom));
+    }
+
+    public static (double Support, double Against) BelowP(Estimate e, double margin)
+    {
+        var (above, below) = AboveP(e, margin);
+        return (below, above);
+    }
+
+    /// <summary>
+    /// |quantity| &gt; m: Support is twice the smaller one-sided p of "above m" and "below −m";
+    /// Against (inside the band, two one-sided tests) twice the larger of "below m" and "above −m";
+    /// each ≤ 1 − <see cref="Level"/> exactly when <see cref="OutsideBand"/> decides so.
+    /// </summary>
+    public static (double Support, double Against) OutsideBandP(Estimate e, double margin)
+    {
+        var (aboveM, belowM) = AboveP(e, margin);
+        var (aboveMinusM, belowMinusM) = AboveP(e, -margin);
+        return (Math.Min(1, 2 * Math.Min(aboveM, belowMinusM)), Math.Min(1, 2 * Math.Max(belowM, aboveMinusM)));
+    }
+
+    /// <summary>
+    /// Holm's step-down procedure at family-wise level <paramref name="alpha"/>: which of the
+    /// p-values are rejected (the smallest against α/m, the next against α/(m − 1), … until one is not).
+    /// </summary>
+    public static bool[] Holm(IReadOnlyList<double> p, double alpha = 1 - Level)
+    {
+        var rejected = new bool[p.Count];
+        var order = Enumerable.Range(0, p.Count).OrderBy(i => p[i]).ToList();
+        for (int j = 0; j < order.Count; j++)
+        {
+            if (!(p[order[j]] <= alpha / (p.Count - j))) break;
+            rejected[order[j]] = true;
+        }
+        return rejected;
+    }
+
     /// <summary>An intersection of hypotheses: supported if all are, contradicted if any is.</summary>
     public static Decision All(IEnumerable<Decision> parts)
     {

@@ -30,11 +30,14 @@ public static class DistancePermutationTest
         int atLeast = labellings.Count(l => Statistic(distances, l).Stat >= stat - 1e-12 * Math.Abs(stat));
         double exactCount = Binomial(n, firstGroupSize);
         bool exact = exactCount <= samples;
-        double smallest = (firstGroupSize * 2 == n ? 2.0 : 1.0) / exactCount;
+        double smallest = SmallestP(n, firstGroupSize);
         var (se, dof) = Jackknife(distances, observed);
         return new Result(stat, between, within, (double)atLeast / labellings.Count, exact ? smallest : Math.Max(smallest, 1.0 / labellings.Count), labellings.Count,
             se, dof);
     }
+
+    /// <summary>The smallest p any labelling of <paramref name="n"/> objects into groups of <paramref name="firstGroupSize"/> and the rest can give (exact test).</summary>
+    public static double SmallestP(int n, int firstGroupSize) => (firstGroupSize * 2 == n ? 2.0 : 1.0) / Binomial(n, firstGroupSize);
 
     /// <summary>Delete-one jackknife standard error of the statistic and its degrees of freedom; NaN and 0 when a group has fewer than three objects.</summary>
     public static (double StandardError, double DegreesOfFreedom) Jackknife(double[,] distances, bool[] inFirst)

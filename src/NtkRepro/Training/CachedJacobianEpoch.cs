@@ -55,7 +55,7 @@ public static class CachedJacobianEpoch
             afterBatch?.Invoke(b);
             progress.Report(plan.Task, b + 1, batches, $"epoch {plan.Epoch + 1} loss {lossSum / seen:F3} acc {(double)correct / seen:P1}");
         }
-        return new EpochMetrics(plan.Epoch, false, lossSum / n, (double)correct / n, null, null, watch.Elapsed.TotalSeconds);
+        return new EpochMetrics(plan.Epoch, false, lossSum / n, (double)correct / n, null, null, watch.Elapsed.TotalSeconds, batches);
     }
 
     /// <summary>

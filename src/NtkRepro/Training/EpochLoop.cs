@@ -11,7 +11,8 @@ namespace NtkRepro.Training;
 public sealed record EpochPlan(int Epoch, int BatchSize, bool Adversarial, AdversarialMode Mode, PgdConfig Attack, long RunSeed, string Task);
 
 /// <summary>Figures of one epoch: mean loss and accuracy over its training batches.</summary>
-public sealed record EpochMetrics(int Epoch, bool Adversarial, double Loss, double Accuracy, double? AdversarialLoss, double? AdversarialAccuracy, double Seconds);
+/// <summary>One epoch's training figures; <paramref name="Steps"/> counts its optimizer steps (a mixture AT epoch takes two per batch; null in runs written before it was recorded).</summary>
+public sealed record EpochMetrics(int Epoch, bool Adversarial, double Loss, double Accuracy, double? AdversarialLoss, double? AdversarialAccuracy, double Seconds, int? Steps = null);
 
 /// <summary>Raised when a loss becomes NaN or infinite; the run keeps its last good state.</summary>
 public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);
@@ -33,6 +34,7 @@ public static class EpochLoop
         using var orderTensor = torch.tensor(order, device: train.Images.device);
         double lossSum = 0, advLossSum = 0;
         long correct = 0, advCorrect = 0, seen = 0;
+        int steps = 0;
         for (int b = 0; b < batches; b++)
         {
             using (var scope = torch.NewDisposeScope())
@@ -45,13 +47,13 @@ public static class EpochLoop
                 if (!plan.Adversarial || plan.Mode == AdversarialMode.Mixture)
                 {
                     var (l, c) = Step(model, optimizer, x, y, plan, b);
-                    lossSum += l * size; correct += c;
+                    lossSum += l * size; correct += c; steps++;
                 }
                 if (plan.Adversarial)
                 {
                     var adv = Pgd.Attack(model, x, y, plan.Attack, attackSeed);
                     var (l, c) = Step(model, optimizer, adv, y, plan, b);
-                    advLossSum += l * size; advCorrect += c;
+                    advLossSum += l * size; advCorrect += c; steps++;
                     if (plan.Mode == AdversarialMode.Pure) { lossSum += l * size; correct += c; }
                 }
                 seen += size;
@@ -62,7 +64,7 @@ public static class EpochLoop
                 (plan.Adversarial ? $" adv-loss {advLossSum / seen:F3} adv-acc {(double)advCorrect / seen:P1}" : ""));
         }
         return new EpochMetrics(plan.Epoch, plan.Adversarial, lossSum / n, (double)correct / n,
-            plan.Adversarial ? advLossSum / n : null, plan.Adversarial ? (double)advCorrect / n : null, watch.Elapsed.TotalSeconds);
+            plan.Adversarial ? advLossSum / n : null, plan.Adversarial ? (double)advCorrect / n : null, watch.Elapsed.TotalSeconds, steps);
     }
 
     private static (double Loss, long Correct) Step(Classifier model, MomentumSgd optimizer, Tensor x, Tensor y, EpochPlan plan, int batch)

@@ -37,7 +37,10 @@ public class ClaimRegistryTests
         var at8 = same.Single(v => v.Id == "C17" && v.Variant == "cifar10-eps8");
         Assert.Equal(NtkRepro.Claims.Verdict.NotRun, at8.Verdict);
         Assert.Contains("judged on the ε = 4/255 variant", at8.Measured);
-        Assert.DoesNotContain("left out", c17.Measured);
+        Assert.DoesNotContain("not run at 8/255", c17.Measured);
+        // C14's figures do not depend on the radius (benign children, no attack): named, not judged.
+        Assert.Contains("left out as independent of the radius: C14", c17.Measured);
+        Assert.DoesNotContain(c17.Tests, t => t.Name.StartsWith("C14"));
 
         // C16 reproduced at 4/255 with no eigen-images at 8/255: left out of the verdict, and named.
         var eigenAt4Only = twoRadii with { Variants = [twoRadii.Variants[0] with { EigenImages = EigenRuns((rep, c) => (0.08, 0.3, 0.6)) }, twoRadii.Variants[1]] };
@@ -51,8 +54,8 @@ public class ClaimRegistryTests
         Assert.Equal(NtkRepro.Claims.Verdict.Contradicted, broken.Verdict);
         Assert.Contains("C3 contradicted at 8/255", broken.Measured);
 
-        // Within noise at 8/255 (two replicates): inconclusive, not contradicted.
-        var noisy = ClaimRegistry.Evaluate(ResultsBuilder.TwoRadii(new ResultsBuilder(), new ResultsBuilder { Replicates = 2, Specialization = k => k == ScheduleKind.Benign ? 2.0 : 2.0 }))
+        // Within noise at 8/255: inconclusive, not contradicted.
+        var noisy = ClaimRegistry.Evaluate(ResultsBuilder.TwoRadii(new ResultsBuilder(), new ResultsBuilder { Replicates = 3, Specialization = k => k == ScheduleKind.Benign ? 2.0 : 2.0 }))
             .Single(v => v.Id == "C17" && v.Variant == "cifar10-eps4");
         Assert.Equal(NtkRepro.Claims.Verdict.Inconclusive, noisy.Verdict);
         Assert.Contains("C8 inconclusive at 8/255", noisy.Measured);
@@ -187,7 +190,7 @@ public class ClaimRegistryTests
     }
 
     /// <summary>Eigen-image runs of 4 replicates x classes 0 and 1 with the given low-frequency energies (initial, benign, AT) per replicate and class.</summary>
-    private static List<EigenImageRun> EigenRuns(Func<int, int, (double, double, double)> lfe)
+    internal static List<EigenImageRun> EigenRuns(Func<int, int, (double, double, double)> lfe)
     {
         EigenImageRun Run(int r, int c, double initial, double benign, double adversarial)
         {
@@ -246,11 +249,15 @@ public class ClaimRegistryTests
     }
 
     [Fact]
-    public void TooFewReplicatesForThePermutationTestSaySo()
+    public void TooFewReplicatesForThePermutationTestMakeC2NotTestable()
     {
         var c2 = Verdict(new ResultsBuilder { Replicates = 3 }.Build(), "C2");
-        Assert.Equal(NtkRepro.Claims.Verdict.Inconclusive, c2.Verdict);
-        Assert.Contains("too few replicates", c2.Tests.Single().Excluded);
+        Assert.Equal(NtkRepro.Claims.Verdict.NotTestable, c2.Verdict);
+        Assert.Contains("premise 'enough replicates' unmet: 3 benign and 3 AT replicates: smallest attainable p 0.1", c2.Measured);
+        // Two replicates are too few for any t-based test.
+        var c8 = Verdict(new ResultsBuilder { Replicates = 2 }.Build(), "C8");
+        Assert.Equal(NtkRepro.Claims.Verdict.NotTestable, c8.Verdict);
+        Assert.Contains("2 benign replicates", c8.Measured);
     }
 
     [Fact]

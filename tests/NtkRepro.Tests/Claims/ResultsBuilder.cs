@@ -33,6 +33,15 @@ public sealed record ResultsBuilder
         (p, t) => p == ScheduleKind.Adversarial ? (0.45, 0.30) : (0.6, 0.05);
     public (double Clean, double Robust) FixedKernel { get; init; } = (0.5, 0.33);
     public Func<double, double> FirstOrderRatio { get; init; } = t => t == 1 ? 0.8 : 0.05;
+    /// <summary>Training accuracy of a stage-1 run after each epoch (0-based epoch index, replicate): benign runs fit after 2 epochs, the switch run before its switch.</summary>
+    public Func<ScheduleKind, int, int, double> TrainingAccuracy { get; init; } = (k, e, r) => k == ScheduleKind.Adversarial ? 0.7 : e >= 1 ? 1.0 : 0.5;
+    /// <summary>A child's training loss after each of its epochs (1-based) of <see cref="ChildEpochs"/>: flat from the start by default, so converged.</summary>
+    public Func<ChildId, int, int, double> ChildLoss { get; init; } = (c, e, r) => 0.5 + 0.001 * ((e + r) % 3);
+    public const int ChildEpochs = 8;
+    /// <summary>Spawn epochs of the children (parents are evaluated there too); the last is the end of stage 1.</summary>
+    public IReadOnlyList<double> SpawnEpochs { get; init; } = [1, T];
+    /// <summary>Optimizer steps of a benign epoch; a mixture AT epoch takes twice as many.</summary>
+    public const int StepsPerEpoch = 10;
 
     private static double Wobble(int r) => (r - 1.5) * 0.002;
 
@@ -67,22 +76,27 @@ public sealed record ResultsBuilder
                 var velocities = epochs.Zip(epochs.Skip(1)).Select(p => new KernelMetrics.Velocity(p.First, p.Second, Velocity(kind, p.Second) * (1 + w))).ToList();
                 var oneEpoch = Enumerable.Range(0, T).Select(a => new KernelMetrics.Velocity(a, a + 1, Velocity(kind, a + 1) * (1 + w))).ToList();
                 var (clean, robust) = kind == ScheduleKind.Switch ? (0.5, 0.25) : Parent(kind, T);
-                stage1.Add(new Stage1Result(kind, r, 100 * r + (int)kind, $"s{r}", summary, new KernelSeries("r", 100, points, velocities, oneEpoch), Eval(clean, robust, r, (int)kind)));
+                var curve = Enumerable.Range(0, T).Select(e =>
+                {
+                    bool adversarial = kind == ScheduleKind.Adversarial || (kind == ScheduleKind.Switch && e >= K);
+                    return new EpochMetrics(e, adversarial, 1 - TrainingAccuracy(kind, e, r), TrainingAccuracy(kind, e, r), null, null, 1, adversarial ? 2 * StepsPerEpoch : StepsPerEpoch);
+                }).ToList();
+                stage1.Add(new Stage1Result(kind, r, 100 * r + (int)kind, $"s{r}", summary, new KernelSeries("r", 100, points, velocities, oneEpoch), Eval(clean, robust, r, (int)kind), curve));
             }
         for (int r = 0; r < Replicates; r++)
         {
             foreach (var p in new[] { ScheduleKind.Benign, ScheduleKind.Adversarial })
-                foreach (var t in new[] { 1.0, T })
+                foreach (var t in SpawnEpochs)
                 {
                     var (pc, pr) = Parent(p, t);
                     parents.Add(new ParentResult(p, r, t, Eval(pc, pr, r, 10 + (int)p)));
                     foreach (var d in new[] { Dynamics.Standard, Dynamics.Linearized, Dynamics.Centered })
                     {
                         var (c, rob) = Child(p, t, d);
-                        children.Add(new ChildResult(p, r, t, d, false, 5, "", Eval(c, rob, r, 20 + 3 * (int)p + (int)d, d == Dynamics.Linearized ? FirstOrderRatio(t) * (1 + Wobble(r)) : null), 0.5));
+                        children.Add(MakeChild(new ChildId(p, t, d, false), r, Eval(c, rob, r, 20 + 3 * (int)p + (int)d, d == Dynamics.Linearized ? FirstOrderRatio(t) * (1 + Wobble(r)) : null)));
                     }
                 }
-            fixedKernel.Add(new ChildResult(ScheduleKind.Benign, r, T, Dynamics.Centered, true, 5, "", Eval(FixedKernel.Clean, FixedKernel.Robust, r, 40), 0.6));
+            fixedKernel.Add(MakeChild(new ChildId(ScheduleKind.Benign, T, Dynamics.Centered, true), r, Eval(FixedKernel.Clean, FixedKernel.Robust, r, 40)));
         }
         var finals = new[] { ScheduleKind.Benign, ScheduleKind.Adversarial, ScheduleKind.Switch }
             .SelectMany(k => Enumerable.Range(0, Replicates).Select(r => new KernelRef(k, r, T))).ToList();
@@ -97,7 +111,13 @@ public sealed record ResultsBuilder
                 distances.Add(new KernelDistance(new KernelRef(ScheduleKind.Switch, r, K), f,
                     (f.Schedule == ScheduleKind.Benign ? WithinDistance : BetweenDistance) + Wobble(r) * (1 + f.Replicate)));
         var v = new VariantResults(variant, stage1, parents, children, fixedKernel, distances);
-        return new ReproductionResults("mini", Scale, "d", "m", T, K, Replicates, [1, T], [], [v], new PlanProgress(1, 1, []), [], "");
+        return new ReproductionResults("mini", Scale, "d", "m", T, K, Replicates, SpawnEpochs, [], [v], new PlanProgress(1, 1, []), [], "");
+    }
+
+    private ChildResult MakeChild(ChildId id, int r, EvalResult eval)
+    {
+        var losses = Enumerable.Range(1, ChildEpochs).Select(e => ChildLoss(id, e, r)).ToList();
+        return new ChildResult(id.Parent, r, id.SpawnEpoch, id.Dynamics, id.Adversarial, ChildEpochs, "", eval, losses[^1], losses);
     }
 
     /// <summary>

@@ -3,8 +3,11 @@ using NtkRepro.Training;
 
 namespace NtkRepro.Experiments;
 
+/// <summary>What a finished stage-1 run's folder tells: its summary and its training curve.</summary>
+public sealed record Stage1Run(RunSummary Summary, IReadOnlyList<EpochMetrics> Curve);
+
 /// <summary>A stage-1 run: a network trained from initialisation under one schedule; its folder is named by a hash of its configuration.</summary>
-public sealed class Stage1Step : StepKind<Stage1Work, RunSummary>
+public sealed class Stage1Step : StepKind<Stage1Work, Stage1Run>
 {
     public static readonly Stage1Step Kind = new();
 
@@ -29,6 +32,9 @@ public sealed class Stage1Step : StepKind<Stage1Work, RunSummary>
     protected override void Run(StepContext context, PlanStep step, Stage1Work work) =>
         Stage1.Train(work.Config, context.PathOf(step), context.Train(work.V), context.Device, context.Progress);
 
-    public override RunSummary Read(Plan plan, ArtifactStore store, PlanStep step, Stage1Work work) =>
-        RunDirectory.Read<Stage1Config>(store.PathOf(step), Stage1.Kind).Dir.ReadSummary();
+    public override Stage1Run Read(Plan plan, ArtifactStore store, PlanStep step, Stage1Work work)
+    {
+        var dir = RunDirectory.Read<Stage1Config>(store.PathOf(step), Stage1.Kind).Dir;
+        return new Stage1Run(dir.ReadSummary(), dir.ReadMetrics());
+    }
 }

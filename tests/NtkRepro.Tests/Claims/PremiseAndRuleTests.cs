@@ -1,0 +1,269 @@
+using NtkRepro.Claims;
+using NtkRepro.Experiments;
+using NtkRepro.Linearization;
+using NtkRepro.Runs;
+using NtkRepro.Statistics;
+using NtkRepro.Tests.Infrastructure;
+using NtkRepro.Training;
+using Xunit;
+using V = NtkRepro.Claims.Verdict;
+
+namespace NtkRepro.Tests.Claims;
+
+/// <summary>The premises of the paper's regime and the claim rules, each on constructed results that support, oppose or are null.</summary>
+[Trait("Tier", Tiers.Fast)]
+public class PremiseAndRuleTests
+{
+    private static ClaimVerdict Verdict(ReproductionResults r, string id, int variant = 0) =>
+        ClaimRegistry.Evaluate(r).Single(v => v.Id == id && v.Variant == r.Variants[variant].Variant.Name);
+
+    private static readonly string[] KernelClaims = ["C2", "C4", "C5", "C8", "C9", "C18"];
+
+    [Fact]
+    public void BenignRunsThatNeverFitMakeTheKernelClaimsNotTestableNamingThePremise()
+    {
+        var r = new ResultsBuilder { TrainingAccuracy = (k, e, rep) => k == ScheduleKind.Benign ? 0.8 : 1.0 }.Build();
+        foreach (var id in KernelClaims)
+        {
+            var v = Verdict(r, id);
+            Assert.Equal(V.NotTestable, v.Verdict);
+            Assert.Contains("premise 'stage-1 fit' unmet: benign runs reach 99.0% (deadline: 4 epochs): r0: never (best 80.0% of 10 epochs)", v.Measured);
+        }
+        Assert.Equal(V.Reproduced, Verdict(r, "C3").Verdict); // children claims do not read stage-1 fit
+    }
+
+    [Fact]
+    public void AFitAfterTheDeadlineOrThatDoesNotHoldIsNoFit()
+    {
+        // T = 10: the deadline is 4 epochs (40%).
+        var late = new ResultsBuilder { TrainingAccuracy = (k, e, rep) => e >= 5 ? 1.0 : 0.5 }.Build();
+        Assert.Contains("r0: after 6 of 10 epochs", Verdict(late, "C4").Measured);
+        Assert.Equal(V.NotTestable, Verdict(late, "C4").Verdict);
+        // Fitted after 2 epochs, then 1 of the 8 later epochs (12.5%, more than 10%) below 99%.
+        var spiky = new ResultsBuilder { TrainingAccuracy = (k, e, rep) => e >= 1 && e != 6 ? 1.0 : 0.5 }.Build();
+        Assert.Equal(V.NotTestable, Verdict(spiky, "C4").Verdict);
+        Assert.Contains("87.5% of the later ones fitted", Verdict(spiky, "C4").Measured);
+    }
+
+    [Fact]
+    public void APremiseMetByMostButNotAllReplicatesIsUndecidedAndTheClaimInconclusiveWithItsTestsShown()
+    {
+        var r = new ResultsBuilder { TrainingAccuracy = (k, e, rep) => rep == 3 && k == ScheduleKind.Benign ? 0.5 : 1.0 }.Build();
+        var c8 = Verdict(r, "C8");
+        Assert.Equal(V.Inconclusive, c8.Verdict);
+        Assert.StartsWith("premise 'stage-1 fit' undecided", c8.Measured);
+        Assert.Contains("benign − AT specialization", c8.Measured);
+        Assert.Single(c8.Tests);
+        Assert.Contains(c8.Premises, p => p.Premise == "stage-1 fit" && p.Verdict == PremiseVerdict.Undecided);
+    }
+
+    [Fact]
+    public void ASwitchRunThatHasNotFitBeforeItsSwitchMakesC6AndC7NotTestable()
+    {
+        var r = new ResultsBuilder { TrainingAccuracy = (k, e, rep) => k == ScheduleKind.Switch ? 0.6 : 1.0 }.Build();
+        foreach (var id in new[] { "C6", "C7" })
+            Assert.Contains("premise 'settled before the switch' unmet: switch runs reach 99.0% (deadline: 5 epochs)", Verdict(r, id).Measured);
+        var settled = new ResultsBuilder().Build();
+        Assert.Equal(PremiseVerdict.Met, Verdict(settled, "C7").Premises.Single(p => p.Premise == "settled before the switch").Verdict);
+    }
+
+    [Fact]
+    public void ChildrenStillFallingMakeTheirClaimsNotTestableAndNoisyOnesInconclusive()
+    {
+        // The loss falls by 36% over the last quarter (0.8² per two epochs): not converged.
+        var falling = new ResultsBuilder { ChildLoss = (c, e, rep) => 2 * Math.Pow(0.8, e) * (1 + 0.01 * rep) }.Build();
+        foreach (var id in new[] { "C3", "C11", "C12", "C13", "C14", "C15" })
+        {
+            var v = Verdict(falling, id);
+            Assert.Equal(V.NotTestable, v.Verdict);
+            Assert.Contains("premise 'children converged' unmet", v.Measured);
+            Assert.Contains("still moving", v.Measured);
+        }
+        // Up by 30% in some replicates and down by 30% in others: the interval straddles the band.
+        var noisy = new ResultsBuilder { ChildLoss = (c, e, rep) => e == ResultsBuilder.ChildEpochs ? (rep % 2 == 0 ? 1.3 : 0.7) : 1.0 }.Build();
+        var c3 = Verdict(noisy, "C3");
+        Assert.Equal(V.Inconclusive, c3.Verdict);
+        Assert.StartsWith("premise 'children converged' undecided", c3.Measured);
+        Assert.Equal(V.Reproduced, Verdict(new ResultsBuilder().Build(), "C3").Verdict);
+    }
+
+    [Fact]
+    public void ModelQualityDecidesWhetherC1AndC10AreTestable()
+    {
+        var weak = new ResultsBuilder().Build(); // benign parent clean 60%
+        Assert.Contains("premise 'model quality' unmet: benign final clean accuracy 60", Verdict(weak, "C1").Measured);
+        Assert.Equal(V.NotTestable, Verdict(weak, "C10").Verdict);
+        var accurate = new ResultsBuilder { Parent = (p, t) => p == ScheduleKind.Adversarial ? (0.8, 0.5) : (0.92, 0.02) }.Build();
+        Assert.Equal(V.Reproduced, Verdict(accurate, "C10").Verdict);
+        Assert.Equal(V.Contradicted, Verdict(accurate, "C1").Verdict); // its section-7 run reaches 33%, far from 76.1%
+    }
+
+    private static Claim Fixed(params (double Support, double Against)[] tests) => new("CX", "", "", "", "", "", new Dictionary<Scale, string>(),
+        _ => tests.Select((t, i) => new TestResult($"t{i}", Estimate.FromReplicates([1, 2]), "", "", Decision.Undecided, "") { SupportP = t.Support, AgainstP = t.Against }).ToList());
+
+    [Fact]
+    public void AContradictionNeedsItsTestSignificantAtFivePercentOverTheClaimsTests()
+    {
+        var results = new ResultsBuilder().Build();
+        ClaimVerdict Of(Claim c) => c.Evaluate(results, results.Variants[0]);
+        Assert.Equal(V.Contradicted, Of(Fixed((0.9, 0.03))).Verdict);                                         // one test: 0.03 ≤ 0.05
+        Assert.Equal(V.Inconclusive, Of(Fixed((0.9, 0.03), (0.01, 0.99), (0.01, 0.99), (0.01, 0.99))).Verdict); // four: 0.03 > 0.0125
+        Assert.Equal(V.Contradicted, Of(Fixed((0.9, 0.01), (0.01, 0.99), (0.01, 0.99), (0.01, 0.99))).Verdict);
+        Assert.Equal(V.Reproduced, Of(Fixed((0.04, 0.96), (0.01, 0.99))).Verdict);                             // support needs no correction: all must hold
+    }
+
+    [Fact]
+    public void HolmAcrossClaimsRejectsStepDown()
+    {
+        Assert.Equal([true, true, false, false], OneSided.Holm([0.001, 0.01, 0.04, 0.5]));  // 0.001 ≤ .0125, 0.01 ≤ .0167, 0.04 > .025: stop
+        Assert.Equal([false, false], OneSided.Holm([0.03, 0.04]));
+        Assert.Equal([true, true], OneSided.Holm([0.04, 0.02]));                          // 0.02 ≤ 0.025, then 0.04 ≤ 0.05
+    }
+
+    [Fact]
+    public void TheFamilyWiseColumnTakesTheDecidedClaimsOfAVariantTogether()
+    {
+        var verdicts = ClaimRegistry.Evaluate(new ResultsBuilder().Build());
+        var family = ClaimRegistry.FamilyWise(verdicts);
+        Assert.Equal(verdicts.Where(v => v.Verdict is V.Reproduced or V.Contradicted && v.Id != "C17").Select(v => v.Id).Order(), family.Keys.Select(k => k.Id).Order());
+        Assert.All(family, f => Assert.True(f.Value, f.Key.Id)); // every effect of the constructed results is clear
+        var weak = verdicts.Select(v => v.Id == "C8" ? v with { Tests = v.Tests.Select(t => t with { SupportP = 0.049 }).ToList() } : v).ToList();
+        Assert.False(ClaimRegistry.FamilyWise(weak)[("C8", "cifar10-eps4")]);
+    }
+
+    /// <summary>Unit-norm kernels (as vectors) around a mean direction with a schedule's spread; S = 1 − cos.</summary>
+    private static double[] Draw(Random rng, double[] mean, double spread)
+    {
+        var v = mean.Select(m => m + spread * Normal(rng)).ToArray();
+        double norm = Math.Sqrt(v.Sum(x => x * x));
+        return v.Select(x => x / norm).ToArray();
+    }
+
+    private static double Normal(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+
+    private static double S(double[] a, double[] b) => 1 - a.Zip(b, (x, y) => x * y).Sum();
+
+    /// <summary>
+    /// Results whose final kernels of the benign and AT runs, and switch kernels at the switch and at the end, are drawn
+    /// around ONE mean with unequal spreads (AT's half the benign one), and whose AT kernel has reached its final one by 20%:
+    /// nothing distinguishes the schedules but their spread.
+    /// </summary>
+    private static ReproductionResults NullKernels(int seed)
+    {
+        var rng = new Random(seed);
+        var mean = Enumerable.Range(0, 40).Select(_ => Normal(rng)).ToArray();
+        var built = new ResultsBuilder { DistanceToFinal = (k, e) => k == ScheduleKind.Adversarial && e >= 2 ? 0 : 0.5 / (1 + e * e) }.Build();
+        var kernels = new Dictionary<KernelRef, double[]>();
+        foreach (var (kind, spread) in new[] { (ScheduleKind.Benign, 0.4), (ScheduleKind.Adversarial, 0.2), (ScheduleKind.Switch, 0.3) })
+            for (int r = 0; r < 4; r++)
+            {
+                kernels[new KernelRef(kind, r, ResultsBuilder.T)] = Draw(rng, mean, spread);
+                if (kind == ScheduleKind.Switch) kernels[new KernelRef(kind, r, ResultsBuilder.K)] = Draw(rng, mean, spread);
+            }
+        var refs = kernels.Keys.ToList();
+        var distances = refs.SelectMany((a, i) => refs.Skip(i + 1).Select(b => new KernelDistance(a, b, S(kernels[a], kernels[b])))).ToList();
+        return built with { Variants = [built.Variants[0] with { KernelDistances = distances }] };
+    }
+
+    [Fact]
+    public void WithKernelsFromOneDistributionTheSpreadCorrectedC7AndC18FindNoDifference()
+    {
+        int runs = 200, c7End = 0, c7Switch = 0, c18 = 0, uncorrected = 0;
+        for (int i = 0; i < runs; i++)
+        {
+            var r = NullKernels(i);
+            var c7 = Verdict(r, "C7");
+            c7Switch += c7.Tests[0].Decision == Decision.Supported ? 1 : 0;
+            c7End += c7.Tests[1].Decision == Decision.Supported ? 1 : 0;
+            c18 += Verdict(r, "C18").Tests[0].Decision == Decision.Supported ? 1 : 0;
+            // The uncorrected end test: mean S to benign − mean S to AT, by replicate.
+            var d = r.Variants[0];
+            var raw = Enumerable.Range(0, 4).Select(s => Enumerable.Range(0, 4).Average(b => d.Distance(new(ScheduleKind.Switch, s, ResultsBuilder.T), new(ScheduleKind.Benign, b, ResultsBuilder.T))!.Value)
+                                                       - Enumerable.Range(0, 4).Average(a => d.Distance(new(ScheduleKind.Switch, s, ResultsBuilder.T), new(ScheduleKind.Adversarial, a, ResultsBuilder.T))!.Value)).ToList();
+            uncorrected += OneSided.Above(Estimate.FromReplicates(raw), 0) == Decision.Supported ? 1 : 0;
+        }
+        Assert.True(c7Switch <= runs / 10, $"C7 at the switch supported in {c7Switch} of {runs} null runs");
+        Assert.True(c7End <= runs / 10, $"C7 at the end supported in {c7End} of {runs} null runs");
+        Assert.True(c18 <= runs / 10, $"C18 supported in {c18} of {runs} null runs");
+        Assert.True(uncorrected > runs / 2, $"the uncorrected statistic is biased by the unequal spreads: supported in only {uncorrected} of {runs}");
+    }
+
+    [Fact]
+    public void C7AndC18FindAKernelThatReallyMoves()
+    {
+        // The default results: the switch kernel near the benign ones at the switch and the AT ones at the end.
+        var r = new ResultsBuilder().Build();
+        Assert.Equal(V.Reproduced, Verdict(r, "C7").Verdict);
+        Assert.Equal(V.Reproduced, Verdict(r, "C18").Verdict);
+        Assert.True(Verdict(r, "C7").Tests[0].Estimate.HasUncertainty);
+    }
+
+    [Fact]
+    public void C6ComparesVelocitiesPerSgdStepSoAMixtureEpochsDoubleStepsAreNoSpike()
+    {
+        // The per-epoch velocity doubles at the switch: a mixture AT epoch takes twice the steps, so per step nothing changes.
+        var doubling = new ResultsBuilder { Velocity = (k, to) => to <= 1 ? 1.0 : k == ScheduleKind.Switch && to > ResultsBuilder.K ? 0.02 : 0.01 }.Build();
+        var c6 = Verdict(doubling, "C6");
+        Assert.Equal(V.Contradicted, c6.Verdict);
+        Assert.Equal(1.0, c6.Tests[0].Estimate.Mean, 2);
+        // A real spike, and small against the initial velocity (0.05 of it, per step).
+        Assert.Equal(V.Reproduced, Verdict(new ResultsBuilder().Build(), "C6").Verdict);
+        // Large against the initial velocity: 0.5 of it.
+        var large = new ResultsBuilder { Velocity = (k, to) => to <= 1 ? 1.0 : k == ScheduleKind.Switch && to == ResultsBuilder.K + 1 ? 1.0 : 0.01 / to }.Build();
+        Assert.Equal(Decision.Contradicted, Verdict(large, "C6").Tests[1].Decision);
+    }
+
+    [Fact]
+    public void C11ReadsATrendOverEverySpawnEpoch()
+    {
+        double[] spawns = [1, 3, 6, ResultsBuilder.T];
+        ResultsBuilder With(Func<double, double> centeredRobust) => new()
+        {
+            SpawnEpochs = spawns,
+            Child = (p, t, d) => (0.5, d == Dynamics.Centered && p == ScheduleKind.Benign ? centeredRobust(t) : 0.05),
+        };
+        var rising = Verdict(With(t => 0.1 + 0.02 * t).Build(), "C11");
+        Assert.Equal(V.Reproduced, rising.Verdict);
+        Assert.Contains("4 spawn epochs", rising.Tests[0].Name);
+        Assert.Equal(V.Contradicted, Verdict(With(t => 0.3 - 0.02 * t).Build(), "C11").Verdict);
+        // The mini's old shape, up then down: the ends decide nothing by themselves.
+        var peak = Verdict(With(t => t is 3 or 6 ? 0.3 : 0.12).Build(), "C11");
+        Assert.NotEqual(V.Reproduced, peak.Verdict);
+    }
+
+    [Fact]
+    public void C16IsDecidedByAtAgainstBenignAloneAndShowsAtAgainstInitial()
+    {
+        var r = new ResultsBuilder().Build();
+        var runs = ClaimRegistryTests.EigenRuns((rep, c) => (0.6 + 0.01 * rep, 0.3 + 0.01 * c, 0.5 - 0.01 * rep));
+        var v = Verdict(r with { Variants = [r.Variants[0] with { EigenImages = runs }] }, "C16");
+        Assert.Equal(V.Reproduced, v.Verdict);
+        Assert.False(v.Tests[1].Deciding);
+        Assert.Equal(Decision.Contradicted, v.Tests[1].Decision);
+        Assert.Contains("(shown, not deciding)", v.Measured);
+    }
+
+    [Fact]
+    public void ADifferenceOnTheRightSideButBelowTheMarginSaysSo()
+    {
+        // Centered children 3 points more robust than the others: the direction holds, the 5-point size does not.
+        var r = new ResultsBuilder { Child = (p, t, d) => (0.5, d == Dynamics.Centered ? 0.33 : 0.30) }.Build();
+        var c13 = Verdict(r, "C13");
+        Assert.NotEqual(V.Reproduced, c13.Verdict);
+        Assert.Contains("direction reproduced (every lower 95% bound above 0), size below the margin", c13.Measured);
+    }
+
+    [Fact]
+    public void AClaimsRobustFigureIsReadOnTheImagesTheMaskingSuiteAttacked()
+    {
+        var evals = Enumerable.Range(0, 4).Select(rep =>
+        {
+            var eval = ResultsBuilder.Eval(0.6, 0.3, rep, 0);
+            return new ReplicateEval(rep, eval with { Masking = ResultsBuilder.Masking(new string('0', 50), 4 / 255.0) });
+        }).ToList();
+        var claimFigure = ClaimData.Accuracy(evals, robust: true, requireMaskingChecks: true);
+        Assert.Equal(0, claimFigure.Mean);                          // the suite broke every one of its 50 images
+        var shown = ClaimData.Accuracy(evals, robust: true, requireMaskingChecks: false);
+        Assert.True(shown.Mean > 0.2);                              // the figure shown keeps PGD's reading of the other 350
+    }
+}
