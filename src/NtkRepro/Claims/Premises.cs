@@ -44,7 +44,7 @@ public static class Premises
     /// <summary>After first fitting, at least this share of the later epochs stays at or above <see cref="FitAccuracy"/> (SGD at 0.1 spikes now and then).</summary>
     public const double StaysFittedShare = 0.9;
 
-    /// <summary>A child is converged when its loss changes over the last quarter of stage 2 by less than this fraction of the loss (equivalence at 95%).</summary>
+    /// <summary>A child is converged when its loss changes over the last quarter of stage 2 by less than this fraction of the loss, or of 0.1 for a smaller loss (equivalence at 95%).</summary>
     public const double ConvergedChange = 0.1;
 
     private static readonly string Pct = "%";
@@ -92,7 +92,7 @@ public static class Premises
     /// unmet when it lies outside, undecided otherwise; the claim takes the worst of its children.
     /// </summary>
     public static Premise ChildrenConverged(Func<ClaimData, IEnumerable<ChildId>> children) => new("children converged",
-        $"for every child it reads, the relative training-loss change over the last quarter of stage 2 lies within ±{Format.Percent(ConvergedChange)} (two-sided 95% interval)",
+        $"for every child it reads, the training-loss change over the last quarter of stage 2, relative to the loss three quarters through (at least {ChildResult.RelativeLossFloor}), lies within ±{Format.Percent(ConvergedChange)} (two-sided 95% interval)",
         d =>
         {
             var parts = new List<string>();

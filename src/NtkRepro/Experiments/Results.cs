@@ -30,10 +30,16 @@ public sealed record ChildResult(ScheduleKind Parent, int Replicate, double Spaw
     public double? LossChangeOverLastQuarter =>
         TrainingLosses is { Count: >= 4 } l ? l[^1] - l[ThreeQuarters(l)] : null;
 
-    /// <summary><see cref="LossChangeOverLastQuarter"/> relative to the loss three quarters through.</summary>
+    /// <summary>
+    /// <see cref="LossChangeOverLastQuarter"/> relative to the loss three quarters through, or to
+    /// <see cref="RelativeLossFloor"/> when that loss is smaller: a child that has fitted its training
+    /// set keeps shrinking a tiny loss by large fractions, which is no movement worth the name.
+    /// </summary>
     [JsonIgnore]
     public double? RelativeLossChangeOverLastQuarter =>
-        LossChangeOverLastQuarter is { } change && TrainingLosses![ThreeQuarters(TrainingLosses)] is var at && at > 0 ? change / at : null;
+        LossChangeOverLastQuarter is { } change ? change / Math.Max(TrainingLosses![ThreeQuarters(TrainingLosses)], RelativeLossFloor) : null;
+
+    public const double RelativeLossFloor = 0.1;
 
     private static int ThreeQuarters(IReadOnlyList<double> l) => (int)Math.Ceiling(0.75 * l.Count) - 1;
 }

@@ -24,4 +24,12 @@ public class ResultsTests
         Assert.Null(Child(2, 1, 0.5).LossChangeOverLastQuarter);
         Assert.Null((Child(2, 1, 0.7, 0.5) with { TrainingLosses = null }).LossChangeOverLastQuarter);
     }
+
+    [Fact]
+    public void TheRelativeChangeIsAgainstTheLossThreeQuartersThroughWithAFloorForFittedChildren()
+    {
+        Assert.Equal((0.5 - 0.7) / 0.7, Child(2, 1, 0.7, 0.5).RelativeLossChangeOverLastQuarter!.Value, 12);
+        // A fitted child halving a loss of 0.004 moves by 0.002 of the floor 0.1, not by 50%.
+        Assert.Equal((0.002 - 0.004) / 0.1, Child(0.01, 0.008, 0.004, 0.002).RelativeLossChangeOverLastQuarter!.Value, 12);
+    }
 }
