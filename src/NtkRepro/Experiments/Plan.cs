@@ -73,10 +73,13 @@ public sealed class Plan
 {
     public const string ReportKey = "report";
 
-    public Plan(Preset preset, IReadOnlyList<PlanStep> steps)
+    /// <param name="variantSteps">The steps each variant reads, shared ones included (default: the steps whose work names the variant).</param>
+    public Plan(Preset preset, IReadOnlyList<PlanStep> steps, IReadOnlyDictionary<Variant, IReadOnlyList<string>>? variantSteps = null)
     {
         Preset = preset;
         Steps = steps;
+        VariantSteps = variantSteps ?? steps.Where(s => s.Work.Variant is not null).GroupBy(s => s.Work.Variant!)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(s => s.Key).ToList());
         var dupes = steps.GroupBy(s => s.Key).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (dupes.Count > 0) throw new InvalidOperationException($"plan of '{preset.Name}': duplicate step keys {string.Join(", ", dupes)}");
         ByKey = steps.ToDictionary(s => s.Key);
@@ -88,6 +91,17 @@ public sealed class Plan
 
     public Preset Preset { get; }
     public IReadOnlyList<PlanStep> Steps { get; }
+
+    /// <summary>
+    /// The steps each variant's results are read from: its own and those it shares with the other
+    /// radii of its dataset (runs whose configuration does not depend on ε: benign stage-1 runs,
+    /// their kernels, and the benign parent's benignly trained children).
+    /// </summary>
+    public IReadOnlyDictionary<Variant, IReadOnlyList<string>> VariantSteps { get; }
+
+    /// <summary>The steps of a variant, in plan order.</summary>
+    public IReadOnlyList<PlanStep> StepsOf(Variant v) =>
+        VariantSteps.TryGetValue(v, out var keys) ? keys.Select(k => ByKey[k]).ToList() : [];
     public IReadOnlyDictionary<string, PlanStep> ByKey { get; }
 
     /// <summary>Dependency depth of each step: a wave is the steps of one depth, runnable in parallel once the earlier waves are done.</summary>

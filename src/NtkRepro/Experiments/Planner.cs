@@ -16,19 +16,57 @@ public static class Planner
 {
     public static Plan For(Preset preset)
     {
-        var steps = new List<PlanStep>();
+        var steps = new Steps();
         foreach (var v in preset.Variants)
         {
+            steps.Begin(v);
             var kernels = new List<PlanStep>();
             for (int r = 0; r < preset.ReplicatesOf(v); r++)
                 AddReplicate(preset, v, r, steps, kernels);
             steps.Add(KernelDistancesStep.Plan(v, kernels, preset.Stage1Epochs, preset.SwitchEpoch));
         }
-        steps.Add(ReportWork.Plan(steps));
-        return new Plan(preset, steps);
+        var all = steps.All.ToList();
+        all.Add(ReportWork.Plan(all));
+        return new Plan(preset, all, steps.ByVariant);
     }
 
-    private static void AddReplicate(Preset p, Variant v, int r, List<PlanStep> steps, List<PlanStep> kernels)
+    /// <summary>
+    /// The plan's steps as they are added, variant by variant: a step another radius of the same
+    /// dataset already planned (same key, same folder) is that step, shared, not a second one.
+    /// </summary>
+    private sealed class Steps
+    {
+        private readonly Dictionary<string, PlanStep> _byKey = new();
+        private readonly Dictionary<Variant, IReadOnlyList<string>> _byVariant = new();
+        private List<string> _current = [];
+
+        public List<PlanStep> All { get; } = [];
+        public IReadOnlyDictionary<Variant, IReadOnlyList<string>> ByVariant => _byVariant;
+
+        public void Begin(Variant v) => _byVariant[v] = _current = [];
+
+        public PlanStep Add(PlanStep step)
+        {
+            if (_byKey.TryGetValue(step.Key, out var existing))
+            {
+                if (existing.Folder != step.Folder)
+                    throw new InvalidOperationException($"plan: step {step.Key} planned twice with different folders ({existing.Folder}, {step.Folder})");
+                step = existing;
+            }
+            else
+            {
+                _byKey[step.Key] = step;
+                All.Add(step);
+            }
+            _current.Add(step.Key);
+            return step;
+        }
+    }
+
+    /// <summary>Steps whose configuration does not depend on the radius live under the dataset's prefix, shared by its variants.</summary>
+    private static string SharedPrefix(Variant v, int r) => $"{v.Dataset}/r{r}";
+
+    private static void AddReplicate(Preset p, Variant v, int r, Steps steps, List<PlanStep> kernels)
     {
         string prefix = $"{v.Name}/r{r}";
         int trainImages = TrainImages(p, v);
@@ -39,13 +77,12 @@ public static class Planner
         var kernelSteps = new Dictionary<ScheduleKind, PlanStep>();
         foreach (var kind in p.SchedulesOf(v))
         {
-            var run = Stage1Step.Plan(prefix, new Stage1Work(v, r, kind, p.Stage1(v, kind, r)), trainImages);
+            string runPrefix = kind == ScheduleKind.Benign ? SharedPrefix(v, r) : prefix;
+            var run = steps.Add(Stage1Step.Plan(runPrefix, new Stage1Work(v, r, kind, p.Stage1(v, kind, r)), trainImages));
             runs[kind] = run;
-            steps.Add(run);
-            var k = KernelsStep.Plan(prefix, run, new KernelsWork(v, r, kind, p.KernelSubsetFor(v), p.KernelEpochs), classes);
+            var k = steps.Add(KernelsStep.Plan(runPrefix, run, new KernelsWork(v, r, kind, p.KernelSubsetFor(v), p.KernelEpochs), classes));
             kernelSteps[kind] = k;
             kernels.Add(k);
-            steps.Add(k);
         }
         // Evaluations of stage-1 checkpoints: every run's final epoch, and the parents at each spawn epoch.
         var evaluated = p.SchedulesOf(v).Select(k => (k, (double)p.Stage1Epochs))
@@ -74,7 +111,7 @@ public static class Planner
     /// attack is crafted on its parent at the spawn epoch.
     /// </summary>
     private static void AddMasking(Preset p, Variant v, int r, IReadOnlyDictionary<ScheduleKind, PlanStep> runs,
-        IReadOnlyDictionary<ChildId, PlanStep> children, Attacks.MaskingConfig config, int testImages, List<PlanStep> steps)
+        IReadOnlyDictionary<ChildId, PlanStep> children, Attacks.MaskingConfig config, int testImages, Steps steps)
     {
         string prefix = $"{v.Name}/r{r}";
         long seed = ReplicateSeeds.Masking(r);
@@ -82,20 +119,22 @@ public static class Planner
         foreach (var (id, child) in children)
         {
             if (!id.Adversarial && id.SpawnEpoch != latest && !(id.Parent == ScheduleKind.Benign && id.Dynamics == Linearization.Dynamics.Centered)) continue;
-            steps.Add(MaskingStep.ForChild(prefix, child, runs[id.Parent], config, seed, testImages));
+            steps.Add(MaskingStep.ForChild(prefix, child, runs[id.Parent], v, config, seed, testImages));
         }
         if (runs.TryGetValue(ScheduleKind.Adversarial, out var at))
             foreach (var epoch in new[] { latest, (double)p.Stage1Epochs }.Distinct())
                 steps.Add(MaskingStep.ForCheckpoint(prefix, at, v, r, ScheduleKind.Adversarial, epoch, config, seed, testImages));
     }
 
+    /// <summary>A child, shared across radii when neither it nor its parent attacks (a benign parent's benign stage 2); its evaluation is the variant's.</summary>
     private static void AddChild(Preset p, Variant v, int r, PlanStep parentRun, ChildId id, int epochs, int trainImages, int testImages, EvalConfig eval,
-        List<PlanStep> steps, Dictionary<ChildId, PlanStep> children)
+        Steps steps, Dictionary<ChildId, PlanStep> children)
     {
-        var config = p.Stage2(v, Stage2Step.ParentRelative(parentRun), id, epochs, r);
-        var child = Stage2Step.Plan($"{v.Name}/r{r}", parentRun, new Stage2Work(v, r, id.Parent, id.SpawnEpoch, id.Dynamics, id.Adversarial, config), trainImages);
-        steps.Add(child);
-        steps.Add(EvaluationStep.ForChild($"{v.Name}/r{r}", child, eval, testImages));
+        string prefix = $"{v.Name}/r{r}";
+        string childPrefix = id.Parent == ScheduleKind.Benign && !id.Adversarial ? SharedPrefix(v, r) : prefix;
+        var config = p.Stage2(v, Stage2Step.ParentRelative(childPrefix, parentRun), id, epochs, r);
+        var child = steps.Add(Stage2Step.Plan(childPrefix, parentRun, new Stage2Work(v, r, id.Parent, id.SpawnEpoch, id.Dynamics, id.Adversarial, config), trainImages));
+        steps.Add(EvaluationStep.ForChild(prefix, child, v, eval, testImages));
         children[id] = child;
     }
 

@@ -121,13 +121,19 @@ public sealed record Preset
         Data = DataFor(v),
         Schedule = ScheduleOf(kind),
         AdversarialMode = AdversarialMode,
-        TrainAttack = TrainAttack.For(v.Epsilon),
+        TrainAttack = kind == ScheduleKind.Benign ? NoAttack : TrainAttack.For(v.Epsilon),
         Epochs = Stage1Epochs,
         LearningRate = Stage1LearningRate,
         BatchSize = BatchSize,
         Seed = ReplicateSeeds.Stage1(replicate, kind),
         FractionalCheckpoints = FractionalCheckpoints,
     };
+
+    /// <summary>
+    /// What a run that never attacks carries as its training attack: the configuration's default, the
+    /// same at every radius, so that the run's configuration (and folder) is too and the radii share it.
+    /// </summary>
+    private static readonly PgdConfig NoAttack = PgdConfig.Training();
 
     /// <summary>A child's configuration; its parent is named relative to the child's folder.</summary>
     public Stage2Config Stage2(Variant v, string parentRelative, ChildId child, int epochs, int replicate) => new()
@@ -137,7 +143,7 @@ public sealed record Preset
         Dynamics = child.Dynamics,
         Adversarial = child.Adversarial,
         AdversarialMode = AdversarialMode,
-        TrainAttack = TrainAttack.For(v.Epsilon),
+        TrainAttack = child.Adversarial ? TrainAttack.For(v.Epsilon) : NoAttack,
         Epochs = epochs,
         LearningRate = Stage2LearningRate,
         BatchSize = BatchSize,

@@ -31,7 +31,7 @@ public static class ResultsCollector
 
     private static VariantResults Variant(Plan plan, ArtifactStore store, Variant v, IReadOnlyDictionary<string, bool> done)
     {
-        var steps = plan.Steps.Where(s => s.Work.Variant == v).ToList();
+        var steps = plan.StepsOf(v);
         IEnumerable<(PlanStep Step, TWork Work)> Done<TWork>() where TWork : StepWork =>
             steps.Where(s => s.Work is TWork && done[s.Key]).Select(s => (s, (TWork)s.Work));
         var masking = Done<MaskingWork>().ToDictionary(m => m.Work.On, m => MaskingStep.Kind.Read(plan, store, m.Step));

@@ -28,13 +28,36 @@ public class PlanTests
                 : p.SpawnParents.Count * p.ChildDynamics.Count + (spawns.Count - 1) + (p.FixedKernelOf(v) is null ? 0 : 1)
                   + (p.SchedulesOf(v).Contains(ScheduleKind.Adversarial) ? new[] { spawns.Max(), p.Stage1Epochs }.Distinct().Count() : 0);
             int eigen = p.EigenImages is not null && p.ReducedScopeOf(v) is null ? 1 : 0;
-            return p.ReplicatesOf(v) * (2 * p.SchedulesOf(v).Count + stage1Evals + 2 * children + masking + eigen) + 1; // + the variant's kernel distances
+            // A further radius shares what does not depend on ε with the first: the benign run, its kernels and the benign parent's benign children.
+            int shared = v == p.Variants.First(x => x.Dataset == v.Dataset) || !p.SchedulesOf(v).Contains(ScheduleKind.Benign) ? 0
+                : 2 + (p.SpawnParents.Contains(ScheduleKind.Benign) ? p.SpawnEpochsOf(v).Count * p.ChildDynamics.Count : 0);
+            return p.ReplicatesOf(v) * (2 * p.SchedulesOf(v).Count + stage1Evals + 2 * children + masking + eigen - shared) + 1; // + the variant's kernel distances
         });
         Assert.Equal(expected + 1, plan.Steps.Count);
         Assert.Equal(4, plan.Waves.Count);
         Assert.All(plan.Waves[0], s => Assert.IsType<Stage1Work>(s.Work));
         Assert.IsType<ReportWork>(Assert.Single(plan.Waves[^1]).Work);
         Assert.All(plan.Steps, s => Assert.All(s.DependsOn, d => Assert.True(plan.Depth[d] < plan.Depth[s.Key])));
+        // Every variant reads its own stage-1 runs of every schedule, shared or not.
+        foreach (var v in p.Variants)
+            Assert.Equal(p.SchedulesOf(v).Count * p.ReplicatesOf(v), plan.StepsOf(v).Count(s => s.Work is Stage1Work));
+    }
+
+    [Fact]
+    public void RadiiShareTheRunsThatDoNotDependOnEpsilonAndEvaluateThemEach()
+    {
+        var plan = Planner.For(Presets.Mini);
+        var at4 = plan.StepsOf(new Variant("cifar10", 4));
+        var at8 = plan.StepsOf(new Variant("cifar10", 8));
+        var shared = at4.Intersect(at8).ToList();
+        Assert.NotEmpty(shared);
+        Assert.All(shared, s => Assert.True(s.Work is Stage1Work { Schedule: ScheduleKind.Benign } or KernelsWork { Schedule: ScheduleKind.Benign }
+                                            or Stage2Work { Parent: ScheduleKind.Benign, Adversarial: false }, s.Key));
+        Assert.All(shared, s => Assert.StartsWith("cifar10/r", s.Key));
+        // The AT runs, the section-7 run and every evaluation are the radius's own.
+        Assert.DoesNotContain(shared, s => s.Work is EvaluateWork or MaskingWork or Stage1Work { Schedule: ScheduleKind.Adversarial } or Stage2Work { Adversarial: true });
+        var benign8 = at8.Where(s => s.Work is EvaluateWork e && plan.Step(e.On.Target).Work is Stage1Work { Schedule: ScheduleKind.Benign }).ToList();
+        Assert.All(benign8, e => Assert.Equal(8 / 255.0, ((EvaluateWork)e.Work).Config.Attack.Epsilon, 12));
     }
 
     /// <summary>Adding a reduced radius must not change a single key or folder of the full radius (a store keeps its finished steps).</summary>
@@ -43,16 +66,16 @@ public class PlanTests
     {
         var withReduced = Planner.For(Presets.Mini);
         var without = Planner.For(Presets.Mini with { ReducedRadii = [] });
-        var full = withReduced.Steps.Where(s => s.Key.StartsWith("cifar10-eps4/")).Select(s => (s.Key, s.Folder)).ToList();
+        var full = withReduced.StepsOf(new Variant("cifar10", 4)).Select(s => (s.Key, s.Folder)).ToList();
         Assert.Equal(without.Steps.Where(s => s.Key != Plan.ReportKey).Select(s => (s.Key, s.Folder)), full);
         var scope = Assert.Single(Presets.Mini.ReducedRadii);
-        var reduced = withReduced.Steps.Where(s => s.Key.StartsWith("cifar10-eps8/r")).ToList();
+        var reduced = withReduced.StepsOf(new Variant("cifar10", 8)).Where(s => s.Key.Contains("/r")).ToList();
         Assert.Contains(withReduced.Steps, s => s.Key == "cifar10-eps8/kernel-distances");
         Assert.Equal(Enumerable.Range(0, scope.Replicates).Select(r => $"r{r}"), reduced.Select(s => s.Key.Split('/')[1]).Distinct());
         Assert.Equal(scope.Schedules.Order(), reduced.Select(s => s.Work).OfType<Stage1Work>().Select(w => w.Schedule).Distinct().Order());
         Assert.Equal(scope.SpawnEpochs, reduced.Select(s => s.Work).OfType<Stage2Work>().Where(w => !w.Adversarial).Select(w => w.SpawnEpoch).Distinct().Order());
         Assert.Equal(scope.FixedKernel, reduced.Select(s => s.Work).OfType<Stage2Work>().Any(w => w.Adversarial));
-        Assert.All(reduced.Select(s => s.Work).OfType<Stage1Work>(), w => Assert.Equal(8 / 255.0, w.Config.TrainAttack.Epsilon, 12));
+        Assert.All(reduced.Select(s => s.Work).OfType<Stage1Work>().Where(w => w.Schedule != ScheduleKind.Benign), w => Assert.Equal(8 / 255.0, w.Config.TrainAttack.Epsilon, 12));
         Assert.Contains(Presets.Mini.Deviations, d => d.StartsWith("ε = 8/255 at reduced scope: 3 replicates"));
     }
 

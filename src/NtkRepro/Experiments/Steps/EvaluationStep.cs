@@ -19,12 +19,13 @@ public sealed class EvaluationStep : StepKind<EvaluateWork, EvalResult>
             new EvaluateWork(v, r, new EvalTarget(run.Key, epoch, IsChild: false), config, testImages), Passes(config, testImages, 1),
             $"evaluate the {Schedule.Name(schedule)} run at epoch {RunDirectory.EpochName(epoch)}, {v}, replicate {r}");
 
-    public static PlanStep ForChild(string prefix, PlanStep child, EvalConfig config, int testImages)
+    /// <param name="v">The variant whose attack evaluates the child (a child shared across radii is evaluated at each).</param>
+    public static PlanStep ForChild(string prefix, PlanStep child, Variant v, EvalConfig config, int testImages)
     {
         var work = (Stage2Work)child.Work;
         return new($"{prefix}/eval/stage2/{work.Id.StepName}", child.Folder, [child.Key],
-            new EvaluateWork(work.V, work.R, new EvalTarget(child.Key, work.Config.Epochs, IsChild: true), config, testImages),
-            Passes(config, testImages, work.Dynamics.Kind().PassesPerImage), $"evaluate {work.Id.StepName}, {work.V}, replicate {work.R}");
+            new EvaluateWork(v, work.R, new EvalTarget(child.Key, work.Config.Epochs, IsChild: true), config, testImages),
+            Passes(config, testImages, work.Dynamics.Kind().PassesPerImage), $"evaluate {work.Id.StepName}, {v}, replicate {work.R}");
     }
 
     /// <summary>Clean pass, input gradient, the attack's steps and the adversarial pass.</summary>

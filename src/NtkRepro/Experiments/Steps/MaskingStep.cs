@@ -17,13 +17,13 @@ public sealed class MaskingStep : StepKind<MaskingWork, MaskingReport>
     public override string Name => "masking";
 
     /// <summary>On a child, with the transfer attack crafted on its parent at the spawn epoch.</summary>
-    public static PlanStep ForChild(string prefix, PlanStep child, PlanStep parentRun, MaskingConfig config, long seed, int testImages)
+    public static PlanStep ForChild(string prefix, PlanStep child, PlanStep parentRun, Variant v, MaskingConfig config, long seed, int testImages)
     {
         var work = (Stage2Work)child.Work;
         return new($"{prefix}/masking/stage2/{work.Id.StepName}", child.Folder, [child.Key, parentRun.Key],
-            new MaskingWork(work.V, work.R, new EvalTarget(child.Key, work.Config.Epochs, IsChild: true), parentRun.Key, work.SpawnEpoch, config, seed),
+            new MaskingWork(v, work.R, new EvalTarget(child.Key, work.Config.Epochs, IsChild: true), parentRun.Key, work.SpawnEpoch, config, seed),
             Passes(config, testImages) * work.Dynamics.Kind().PassesPerImage,
-            $"masking suite on {work.Id.StepName} (transfer from its parent at epoch {RunDirectory.EpochName(work.SpawnEpoch)}), {work.V}, replicate {work.R}");
+            $"masking suite on {work.Id.StepName} (transfer from its parent at epoch {RunDirectory.EpochName(work.SpawnEpoch)}), {v}, replicate {work.R}");
     }
 
     /// <summary>On a stage-1 checkpoint, without a transfer attack.</summary>

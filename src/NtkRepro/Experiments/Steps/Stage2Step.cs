@@ -19,8 +19,9 @@ public sealed class Stage2Step : StepKind<Stage2Work, ChildRun>
         new($"{prefix}/stage2/{work.Id.StepName}", $"{prefix}/stage2/{work.Id.StepName}-{StepKey.Of(work.Config)}", [parentRun.Key],
             work, Passes(work.Config, trainImages), $"stage 2 {work.Id.StepName}, {work.V}, replicate {work.R}");
 
-    /// <summary>The parent's folder as a child's configuration names it, relative to the child's folder (prefix/stage2/&lt;child&gt;).</summary>
-    public static string ParentRelative(PlanStep parentRun) => Path.Combine("..", "..", "stage1", Path.GetFileName(parentRun.Folder));
+    /// <summary>The parent's folder as a child's configuration names it, relative to the child's folder (&lt;childPrefix&gt;/stage2/&lt;child&gt;).</summary>
+    public static string ParentRelative(string childPrefix, PlanStep parentRun) =>
+        Path.GetRelativePath(Path.Combine("/", childPrefix, "stage2", "child"), Path.Combine("/", parentRun.Folder));
 
     private static double Passes(Stage2Config c, int images) =>
         c.Epochs * images * c.Dynamics.Kind().PassesPerImage * (c.Adversarial ? Stage1Step.AdversarialPasses(c.AdversarialMode, c.TrainAttack.Steps) : 1);
