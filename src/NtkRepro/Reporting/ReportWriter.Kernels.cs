@@ -18,6 +18,19 @@ public static partial class ReportWriter
             estimates.Select(e => e.HasUncertainty ? e.StandardError : double.NaN).ToList());
     }
 
+    /// <summary>Stage 1's training accuracy and loss, epoch by epoch (the premises read them), mean ± SE over replicates.</summary>
+    private static void TrainingCurves(StringBuilder md, ReproductionResults r, VariantResults v, Func<string, Action<string>, string> fig)
+    {
+        var curves = v.Stage1.Where(s => s.TrainingCurve is { Count: > 0 }).GroupBy(s => s.Schedule).OrderBy(g => g.Key).ToList();
+        if (curves.Count == 0) return;
+        List<Plots.Series> Of(Func<EpochMetrics, double> y) => curves.Select(g => Band(Schedule.Name(g.Key),
+            g.Select(s => (IReadOnlyList<(double, double)>)s.TrainingCurve!.Select(e => (e.Epoch + 1.0, y(e))).ToList()).ToList())).ToList();
+        md.AppendLine(fig("fig1e-training-accuracy.png", p => Plots.Line(p, "Stage-1 training accuracy (clean steps), after each epoch", "epoch", "training accuracy",
+            Of(e => e.Accuracy), verticalLineAt: r.SwitchEpoch, yMin: 0, yMax: 1)));
+        md.AppendLine(fig("fig1f-training-loss.png", p => Plots.Line(p, "Stage-1 training loss (clean steps), after each epoch", "epoch", "training loss",
+            Of(e => e.Loss), logY: true, verticalLineAt: r.SwitchEpoch)));
+    }
+
     private static void KernelSection(StringBuilder md, ReproductionResults r, VariantResults v, string folder, string prefix)
     {
         var runs = v.Stage1.Where(s => s.Kernels is not null).GroupBy(s => s.Schedule).OrderBy(g => g.Key).ToList();
@@ -42,6 +55,7 @@ public static partial class ReportWriter
             runs.Select(g => Curve(g, k => k.Checkpoints.Select(c => (c.Epoch, c.EffectiveRank)))).ToList(), verticalLineAt: r.SwitchEpoch)));
         md.AppendLine(Fig("fig1d-specialization.png", p => Plots.Line(p, "Mean kernel specialization (Fig. 1d)", "epoch", "(1/C) Σ KSM(c,c)",
             runs.Select(g => Curve(g, k => k.Checkpoints.Select(c => (c.Epoch, c.MeanSpecialization)))).ToList(), verticalLineAt: r.SwitchEpoch)));
+        TrainingCurves(md, r, v, Fig);
         md.AppendLine();
         md.AppendLine("| run | n | final clean | final robust | effective rank, first → last | mean specialization, first → last |");
         md.AppendLine("|---|---:|---:|---:|---|---|");

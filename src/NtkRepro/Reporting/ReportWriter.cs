@@ -69,6 +69,25 @@ public static partial class ReportWriter
         return path;
     }
 
+    private static string PremiseMark(PremiseVerdict v) => v switch { PremiseVerdict.Met => "✓", PremiseVerdict.Unmet => "✗", _ => "?" };
+
+    private static string PremiseCell(ClaimVerdict v) =>
+        v.Premises.Count == 0 ? "" : string.Join("<br>", v.Premises.Select(p => $"{PremiseMark(p.Verdict)} {Cell(p.Premise)}"));
+
+    /// <summary>Every claim's premises with the rule, the figures they read and the verdict: what makes each claim testable here or not.</summary>
+    private static void PremiseTable(StringBuilder md, IReadOnlyList<ClaimVerdict> verdicts)
+    {
+        var rows = verdicts.SelectMany(v => v.Premises.Select(p => (v.Id, p))).ToList();
+        if (rows.Count == 0) return;
+        md.AppendLine("**Premises** (fixed before the preset's first result, `src/NtkRepro/Claims/Premises.cs`): a claim with an unmet premise is not testable at this scale, one with an undecided premise is inconclusive.");
+        md.AppendLine();
+        md.AppendLine("| claim | premise | rule | measured | |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var (id, p) in rows)
+            md.AppendLine($"| {id} | {Cell(p.Premise)} | {Cell(p.Rule)} | {Cell(p.Measured)} | {PremiseMark(p.Verdict)} {p.Verdict.ToString().ToLowerInvariant()} |");
+        md.AppendLine();
+    }
+
     private static string Badge(Verdict v) => v switch
     {
         Verdict.Reproduced => "✅ reproduced",
@@ -87,6 +106,7 @@ public static partial class ReportWriter
                       "**inconclusive**: within noise (the table says which effects the data exclude); **not testable** at this scale (with the reason); **not run** (steps missing).");
         md.AppendLine();
         if (r.Variants.Count > 1) SideBySide(md, r, verdicts);
+        var familyWise = ClaimRegistry.FamilyWise(verdicts);
         foreach (var group in verdicts.GroupBy(v => v.Variant))
         {
             if (r.Variants.Count > 1) { md.AppendLine($"### {group.Key}"); md.AppendLine(); }
@@ -94,17 +114,22 @@ public static partial class ReportWriter
                 .Select(x => $"{x.n} {VerdictText.Of(x.v)}");
             md.AppendLine($"**{string.Join(", ", counts)}.**");
             md.AppendLine();
-            md.AppendLine("| id | claim | statistic | measured (mean ± SE, n) | interval | rule | verdict |");
-            md.AppendLine("|---|---|---|---|---|---|---|");
+            md.AppendLine("| id | claim | statistic | measured (mean ± SE, n) | interval | rule | premises | verdict | family-wise (Holm) |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|");
             foreach (var v in group)
             {
                 string measured = v.Tests.Count == 0 ? Cell(v.Measured)
-                    : string.Join("<br>", v.Tests.Select(t => Cell($"{t.Name}: {Format.Estimate(t.Estimate, t.Unit)}")));
+                    : string.Join("<br>", v.Tests.Select(t => Cell($"{t.Name}: {Format.Estimate(t.Estimate, t.Unit)}{(t.Deciding ? "" : " (shown, not deciding)")}")))
+                      + (v.Measured.Contains("direction reproduced") ? "<br>direction reproduced, size below the margin" : "");
                 string interval = v.Tests.Count == 0 ? "" : string.Join("<br>", v.Tests.Select(t => Cell(t.Interval + (t.Decision == Statistics.Decision.Undecided && t.Excluded is { } x ? $"; {x}" : ""))));
-                md.AppendLine($"| {v.Id} | {Cell(v.Statement)} | {Cell(v.Statistic)} | {measured} | {interval} | {Cell(v.Rule)} | {Badge(v.Verdict)} |");
+                string family = familyWise.TryGetValue((v.Id, v.Variant), out var holds) ? holds ? "holds" : "does not hold" : "";
+                md.AppendLine($"| {v.Id} | {Cell(v.Statement)} | {Cell(v.Statistic)} | {measured} | {interval} | {Cell(v.Rule)} | {PremiseCell(v)} | {Badge(v.Verdict)} | {family} |");
             }
             md.AppendLine();
+            md.AppendLine($"A claim is contradicted only when one of its k deciding tests is significant the other way at 5%/k. The last column takes the {familyWise.Count(f => f.Key.Variant == group.Key)} decided claims of this variant together (Holm, family-wise 5%): \"does not hold\" marks a verdict that is significant alone but not among them.");
+            md.AppendLine();
             ScaleParagraph(md, r, group.ToList());
+            PremiseTable(md, group.ToList());
         }
     }
 

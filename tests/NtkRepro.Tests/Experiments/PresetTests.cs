@@ -31,21 +31,26 @@ public class PresetTests
     {
         var p = Presets.Get(name);
         var k = p.KernelEpochs.ToHashSet();
-        // C4: [0, 1] and every epoch from 30% on (mini and paper: all epochs); C6: three epochs before the switch and one after.
+        int T = p.Stage1Epochs;
+        int At(double f) => (int)Math.Ceiling(f * T - 1e-9);
+        // C4: [0, 1] and one-epoch intervals from 30% on; C6: three epochs before the switch and one after; C18: the epoch at 20%; C5: whole epochs from 40%.
         Assert.Contains(0.0, k);
         Assert.Contains(1.0, k);
-        int first = Math.Max(0, p.SwitchEpoch - 3), last = Math.Min(p.Stage1Epochs, p.SwitchEpoch + 1);
+        int first = Math.Max(0, p.SwitchEpoch - 3), last = Math.Min(T, p.SwitchEpoch + 1);
         Assert.All(Enumerable.Range(first, last - first + 1), e => Assert.Contains((double)e, k));
-        Assert.Equal(p.Stage1Epochs, k.Max());
-        if (p.Scale is Scale.Mini or Scale.Paper)
-            Assert.All(Enumerable.Range(0, p.Stage1Epochs + 1), e => Assert.Contains((double)e, k));
+        Assert.Equal(T, k.Max());
+        Assert.Contains((double)At(0.2), k);
+        Assert.Contains(k, e => e >= At(0.3) && e < T && k.Contains(e + 1));
+        Assert.Contains(k, e => e >= At(0.4) && e < T && e == Math.Floor(e));
+        if (p.Scale is Scale.Paper)
+            Assert.All(Enumerable.Range(0, T + 1), e => Assert.Contains((double)e, k));
     }
 
     [Fact]
     public void TheMiniPresetsBenignLinearizedAndCenteredChildrenTrainOnTheCachedJacobianRows()
     {
-        // 5,000 training images × 10 classes × 33,626 parameters of the width-16 small CNN, in float32.
-        long bytes = 5000L * 10 * 33626 * 4;
+        // 1,000 training images × 10 classes × 33,626 parameters of the width-16 small CNN, in float32.
+        long bytes = 1000L * 10 * 33626 * 4;
         foreach (var dynamics in new[] { NtkRepro.Linearization.Dynamics.Linearized, NtkRepro.Linearization.Dynamics.Centered })
             Assert.Equal(TrainingRoute.CachedJacobian, TrainingRoutes.Resolve(TrainingRoute.Auto, dynamics, false, bytes, Presets.Mini.Stage2Epochs));
         Assert.Equal(TrainingRoute.ForwardPass, TrainingRoutes.Resolve(TrainingRoute.Auto, NtkRepro.Linearization.Dynamics.Standard, false, bytes, Presets.Mini.Stage2Epochs));
