@@ -9,7 +9,7 @@ namespace NtkRepro.Tests.Architecture;
 /// The library's folders form a straight line of layers: a folder may use only the folders
 /// before it. Read from the source (namespace references), so a new cycle fails here.
 /// </summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public partial class LayeringTests
 {
     public static readonly string[] Layers =

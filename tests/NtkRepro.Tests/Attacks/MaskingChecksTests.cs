@@ -4,7 +4,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Attacks;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class MaskingChecksTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using Xunit;
 namespace NtkRepro.Tests.Benchmarks;
 
 /// <summary>bench runs on a tiny configuration and prints every row; the peer's skip paths. Nothing about speed.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class BenchCommandTests
 {
     private static readonly string[] Tiny = ["bench", "--width", "2", "--resnet-width", "2", "--batch", "4", "--rounds", "2", "--warmup", "1"];

@@ -31,7 +31,7 @@ public sealed class SmokeReproduction
 /// scheduler would (every step its own process, wave by wave) and merged into the same report;
 /// a partial store's report; a moved store reused as it is.
 /// </summary>
-[Trait("Tier", Tiers.Smoke)]
+[Tier(TestTier.Smoke)]
 public class SmokeReproductionTests(SmokeReproduction smoke) : IClassFixture<SmokeReproduction>
 {
     [Fact]

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Cli;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class DataCommandTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)

@@ -7,7 +7,7 @@ using Xunit;
 namespace NtkRepro.Tests.Cli;
 
 /// <summary>Stage 1, stage 2, evaluation and kernels end to end through the command line.</summary>
-[Trait("Tier", Tiers.Smoke)]
+[Tier(TestTier.Smoke)]
 public class PipelineSmokeTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args) => CliProcess.InProcess(args);

@@ -5,7 +5,7 @@ using Xunit;
 namespace NtkRepro.Tests.Data;
 
 /// <summary>How a data root's folders are recognised, on small fake files.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class CifarSourceTests
 {
     private static string OfficialDownload(string root, params string[] without)

@@ -8,7 +8,7 @@ using Xunit;
 namespace NtkRepro.Tests.Experiments;
 
 /// <summary>The plan of every preset, checked as data (no torch).</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class PlanTests
 {
     public static IEnumerable<object[]> Names => Presets.All.Select(p => new object[] { p.Name });

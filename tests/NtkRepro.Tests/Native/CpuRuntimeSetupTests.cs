@@ -4,7 +4,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Native;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class CpuRuntimeSetupTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Native;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class TorchNativeSetupTests
 {
     [Fact]

@@ -8,7 +8,7 @@ namespace NtkRepro.Tests.Runs;
 /// Kernel analysis, evaluation and attacks release every native object they create: repeated,
 /// they leave no tensor behind (none left for the finalizer thread) and resident memory flat.
 /// </summary>
-[Trait("Tier", Tiers.Smoke)]
+[Tier(TestTier.Smoke)]
 public class NativeLifetimeTests(ITestOutputHelper output)
 {
     private const int WarmUpRounds = 5, MeasuredRounds = 30;
