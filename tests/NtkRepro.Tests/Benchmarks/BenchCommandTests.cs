@@ -46,10 +46,10 @@ public class BenchCommandTests
         Assert.Contains(output.Split('\n'), l => l.StartsWith("small-cnn w2") && l.Contains(" standard "));
     }
 
-    [Fact]
+    [EnvironmentFact(TestRequirement.PosixShell)] // the stand-in interpreter is a shell script
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void PeerThatCannotImportTorchIsSkippedWithItsMessage()
     {
-        if (OperatingSystem.IsWindows()) return; // the stand-in interpreter is a shell script
         var dir = TestData.TempDir("peer");
         var python = Path.Combine(dir, "python3");
         // Stands in for a Python without torch: answers as peer_bench.py does when its imports fail.
@@ -60,6 +60,15 @@ public class BenchCommandTests
         var (code, output, error) = Run([.. Tiny, "--no-resnet", "--ntk-points", "0", "--peer", "--peer-python", python, "--peer-script", script]);
         Assert.True(code == 0, error);
         Assert.Contains("peer: skipped: torch is not importable under /stand-in/python3", output);
+    }
+
+    [EnvironmentFact(TestRequirement.PyTorchPeer)]
+    public void ThePeerTimesOurVariantsInItsLayouts()
+    {
+        var (code, output, error) = Run([.. Tiny, "--no-resnet", "--ntk-points", "0", "--peer"]);
+        Assert.True(code == 0, error);
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("peer: PyTorch "));
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("model") && l.Contains("peer nchw") && l.Contains("ours/peer"));
     }
 
     [Fact]

@@ -111,7 +111,7 @@ public class PlanTests
         Assert.Contains("#SBATCH --gres=gpu:1", script);
         Assert.Contains("run-step --preset paper --store \"$STORE\" --device cuda", script);
         Assert.DoesNotContain("--gres", SlurmScript.Render(Planner.For(Presets.Mini), new SlurmScript.Options()));
-        Skip.If(!File.Exists("/bin/bash"), "needs bash to check the script's syntax");
+        TestEnvironment.SkipUnless(TestRequirement.Bash); // to check the script's syntax
         var path = Path.Combine(TestData.TempDir("slurm"), "submit.sh");
         File.WriteAllText(path, script);
         using var bash = Process.Start(new ProcessStartInfo("/bin/bash", ["-n", path]) { RedirectStandardError = true })!;
