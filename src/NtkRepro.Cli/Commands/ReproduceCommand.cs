@@ -33,7 +33,7 @@ public static class ReproduceCommand
                 using var executor = new StepExecutor(thePlan, store, dev, progress, parse.GetValue(data), ReproductionReport.Action);
                 var timings = InProcessExecutor.Run(executor, progress, s => s.Work is not ReportWork);
                 ReproductionReport.Log(ReproductionReport.Write(thePlan, store, timings), progress);
-                return 0;
+                return ExitCode.Success;
             });
         }));
         return command;

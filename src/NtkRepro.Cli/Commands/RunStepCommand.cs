@@ -35,7 +35,7 @@ public static class RunStepCommand
             {
                 using var executor = new StepExecutor(thePlan, store, dev, progress, parse.GetValue(data), ReproductionReport.Action);
                 foreach (var step in steps) executor.Run(step);
-                return 0;
+                return ExitCode.Success;
             });
         }));
         return command;

@@ -1,3 +1,4 @@
+using NtkRepro.Cli;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 
@@ -75,10 +76,10 @@ public class BenchCommandTests
     public void BadCountsAreAOneLineError()
     {
         var (code, _, error) = Run("bench", "--rounds", "0");
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("must be positive", error);
         (code, _, error) = Run("bench", "--consecutive", "0");
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("Consecutive = 0", error);
     }
 }
