@@ -28,6 +28,8 @@ public enum TestRequirement
     ProcCpuInfo = 1 << 6,
     /// <summary>The system's libstdc++.so.6 at a known path (<see cref="TestEnvironment.LibStdCxx"/>).</summary>
     SystemLibStdCxx = 1 << 7,
+    /// <summary>glibc's malloc, whose bytes in use <see cref="NativeFootprint.NativeHeapInUseBytes"/> reads.</summary>
+    GlibcMalloc = 1 << 8,
 }
 
 /// <summary>Checks <see cref="TestRequirement"/>s against this machine.</summary>
@@ -70,6 +72,7 @@ public static class TestEnvironment
         TestRequirement.Bash => File.Exists("/bin/bash") ? null : "needs bash: /bin/bash not found",
         TestRequirement.ProcCpuInfo => File.Exists("/proc/cpuinfo") ? null : "needs /proc/cpuinfo (Linux)",
         TestRequirement.SystemLibStdCxx => LibStdCxx is null ? "no libstdc++.so.6 at a known path" : null,
+        TestRequirement.GlibcMalloc => NativeFootprint.NativeHeapInUseBytes() is null ? "needs glibc's malloc (mallinfo2) to read the native heap" : null,
         _ => throw new ArgumentOutOfRangeException(nameof(requirement), requirement, "not a single requirement"),
     };
 
