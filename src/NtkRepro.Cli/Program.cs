@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using NtkRepro.Cli.Commands;
 
 namespace NtkRepro.Cli;
@@ -26,6 +27,23 @@ public static class Program
         var config = new InvocationConfiguration();
         if (output != null) config.Output = output;
         if (error != null) config.Error = error;
-        return root.Parse(args).Invoke(config);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line per error instead of System.CommandLine's errors-and-help (which exits 1, the code of a failed check).
+            foreach (var e in parse.Errors) config.Error.WriteLine($"ntkrepro: error: {e.Message} (see '{CommandPath(parse)} --help')");
+            return (int)ExitCode.UsageOrInput;
+        }
+        return parse.Invoke(config);
+    }
+
+    /// <summary>The command the arguments name, as typed: "ntkrepro train stage1".</summary>
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = parse.CommandResult; r != null; r = r.Parent)
+            if (r is CommandResult c) names.Add(c.Parent == null ? "ntkrepro" : c.Command.Name);
+        names.Reverse();
+        return string.Join(' ', names);
     }
 }

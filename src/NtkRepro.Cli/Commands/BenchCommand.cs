@@ -47,7 +47,7 @@ public static class BenchCommand
             var result = StepBenchmark.Run(options, dev, peerOptions, output.WriteLine);
             output.WriteLine();
             BenchTable.Write(output, result, options, dev.ToString());
-            return 0;
+            return ExitCode.Success;
         }));
         command.Subcommands.Add(Stage2Routes());
         return command;
@@ -86,7 +86,7 @@ public static class BenchCommand
                     progress.Log($"epoch, forward pass:    median {f.ForwardPassMedian:F2} s ({string.Join(", ", f.ForwardPassEpochSeconds.Select(s => s.ToString("F2")))})");
                     progress.Log($"epoch, cached Jacobian: median {f.CachedMedian:F2} s ({string.Join(", ", f.CachedEpochSeconds.Select(s => s.ToString("F2")))})");
                     progress.Log($"peak resident memory: {MemoryInfo.Format(f.PeakBeforeFeaturesBytes)} before the features, {MemoryInfo.Format(f.PeakBytes)} in all");
-                    return 0;
+                    return ExitCode.Success;
                 });
         }));
         return command;

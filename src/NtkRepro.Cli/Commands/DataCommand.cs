@@ -15,11 +15,11 @@ public static class DataCommand
         };
         var command = new Command("data", "List the datasets a data root holds and verify their checksums") { data, download };
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
-            Execute(parse.GetValue(data), parse.GetValue(download), parse.InvocationConfiguration.Output)));
+            Execute(parse.GetValue(data), parse.GetValue(download), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error)));
         return command;
     }
 
-    public static int Execute(string? dataOption, string? download, TextWriter output)
+    public static ExitCode Execute(string? dataOption, string? download, TextWriter output, TextWriter error)
     {
         if (download != null)
         {
@@ -30,17 +30,17 @@ public static class DataCommand
         var root = DataRoot.Resolve(dataOption);
         if (root == null)
         {
-            output.WriteLine(DataRoot.NotFoundHelp);
-            return 1;
+            error.WriteLine($"ntkrepro: error: {DataRoot.NotFoundHelp}");
+            return ExitCode.UsageOrInput;
         }
         output.WriteLine($"data root: {root.Path} (from {root.HowFound})");
         var sources = DataInventory.Inspect(root.Path);
         if (sources.Count == 0)
         {
-            output.WriteLine("no CIFAR dataset found there. Expected cifar-10-batches-bin/ (official), cifar10/train_subset.bin.gz (the subset) or cifar-100-binary/.");
-            return 1;
+            error.WriteLine($"ntkrepro: error: no CIFAR dataset found in data root {root.Path}. Expected cifar-10-batches-bin/ (official), cifar10/train_subset.bin.gz (the subset) or cifar-100-binary/.");
+            return ExitCode.UsageOrInput;
         }
-        bool ok = true;
+        var bad = new List<string>();
         foreach (var s in sources)
         {
             output.WriteLine();
@@ -52,8 +52,10 @@ public static class DataCommand
                 else output.WriteLine($"    per class: {string.Join(" ", f.PerClass.Take(10))}{(f.PerClass.Length > 10 ? " ..." : "")}");
             }
             output.WriteLine(s.Ok ? "  verified" : "  PROBLEMS FOUND (see above)");
-            ok &= s.Ok;
+            if (!s.Ok) bad.AddRange(s.Files.Where(f => !f.Ok).Select(f => Path.GetFileName(f.File.Path)).DefaultIfEmpty(s.Source.Folder));
         }
-        return ok ? 0 : 1;
+        if (bad.Count == 0) return ExitCode.Success;
+        error.WriteLine($"ntkrepro: error: unusable data in {root.Path}: {string.Join(", ", bad)} (see above)");
+        return ExitCode.UsageOrInput;
     }
 }

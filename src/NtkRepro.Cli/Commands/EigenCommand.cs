@@ -79,7 +79,7 @@ public static class EigenCommand
                         foreach (var im in r.Images)
                             progress.Log($"{r.Label,-26} {im.Column,-11} {im.InitialCosine,9:F4} {im.FinalCosine,9:F4} {im.LowFrequencyEnergy,9:F3} {im.TotalVariation,7:F4}");
                     progress.Log($"grid (rows: {string.Join(", ", results.Select(r => r.Label))}; columns: {string.Join(", ", EigenImages.Columns(config))}) written to {png}; figures to {json}");
-                    return 0;
+                    return ExitCode.Success;
                 });
         }));
         return command;

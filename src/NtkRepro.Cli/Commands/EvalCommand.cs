@@ -47,7 +47,9 @@ public static class EvalCommand
                     progress.Log($"attack sanity: {(r.Sanity.Ok ? "ok" : "FAILED")} (max |δ| {r.Sanity.MaxPerturbation * 255:F3}/255, {r.Sanity.PredictionsChanged} predictions changed)" +
                                  (r.Sanity.SuspectedGradientMasking ? MaskingWarning(r.Sanity) : ""));
                     progress.Log($"written {path}");
-                    return r.Sanity.Ok ? 0 : 2;
+                    if (r.Sanity.Ok) return ExitCode.Success;
+                    parse.InvocationConfiguration.Error.WriteLine($"ntkrepro: check failed: {path}: {r.RobustAccuracyInvalidReason}");
+                    return ExitCode.CheckFailed;
                 });
         }));
         return command;

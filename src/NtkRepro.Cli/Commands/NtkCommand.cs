@@ -40,7 +40,7 @@ public static class NtkCommand
                     if (list.Count < 2)
                     {
                         progress.Log($"kernel written to {KernelJob.KernelPath(dir.Path, subset, list[0])}; metrics need at least two checkpoints");
-                        return 0;
+                        return ExitCode.Success;
                     }
                     var series = KernelJob.Analyze(dir.Path, subset, list);
                     var path = KernelJob.MetricsPath(dir.Path, subset);
@@ -51,7 +51,7 @@ public static class NtkCommand
                     foreach (var v in series.Velocities)
                         progress.Log($"velocity {RunDirectory.EpochName(v.FromEpoch)}→{RunDirectory.EpochName(v.ToEpoch)}: {v.Value:G4} per epoch");
                     progress.Log($"kernels in {KernelJob.Folder(dir.Path, subset)}; metrics written to {path}");
-                    return 0;
+                    return ExitCode.Success;
                 });
         }));
         return command;

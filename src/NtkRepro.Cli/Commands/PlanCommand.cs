@@ -35,7 +35,7 @@ public static class PlanCommand
                     Text(thePlan, output);
                     break;
             }
-            return 0;
+            return ExitCode.Success;
         }));
         return command;
     }

@@ -39,7 +39,7 @@ public static class ReportCommand
                     written = ReproductionReport.Write(thePlan, store, folder: parse.GetValue(output));
                 }
                 ReproductionReport.Log(written, progress);
-                return 0;
+                return ExitCode.Success;
             });
         }));
         return command;

@@ -47,7 +47,7 @@ public static class TrainCommand
         public PgdConfig Attack(ParseResult p) => CommonOptions.Pgd(p.GetValue(Eps), p.GetValue(Steps), p.GetValue(StepSize), 10);
 
         /// <summary>Sets up the device, loads the data, and runs the training with progress.</summary>
-        public int Train(ParseResult parse, DataSpec data, Func<LabeledImages, torch.Device, Util.IProgressSink, RunSummary> train, string what)
+        public ExitCode Train(ParseResult parse, DataSpec data, Func<LabeledImages, torch.Device, Util.IProgressSink, RunSummary> train, string what)
         {
             var device = CommonOptions.Setup(parse.GetValue(Device)!, parse.GetValue(Threads));
             var (trainSet, testSet) = DatasetLoader.Load(data, parse.GetValue(Data));
@@ -58,7 +58,7 @@ public static class TrainCommand
                 {
                     var summary = train(onDevice, device, progress);
                     progress.Log($"{what} done: {summary.Epochs} epochs in {summary.Seconds:F0}s; run folder {Path.GetFullPath(parse.GetValue(Output)!)}");
-                    return 0;
+                    return ExitCode.Success;
                 });
         }
     }

@@ -9,11 +9,11 @@ namespace NtkRepro.Cli.Terminal;
 /// </summary>
 public static class ProgressConsole
 {
-    public static int Run(TextWriter output, Func<IProgressSink, int> body)
+    public static ExitCode Run(TextWriter output, Func<IProgressSink, ExitCode> body)
     {
         bool plain = !ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive;
         if (plain) return body(new PlainProgress(output));
-        int result = 0;
+        var result = ExitCode.Success;
         AnsiConsole.Progress()
             .AutoClear(false)
             .HideCompleted(false)

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace NtkRepro.Tests.Attacks;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class AttackSuiteTests
 {
     /// <summary>A small, quick suite: 10-step PGD ×2, APGD-CE-10, 6-step sweep at the default radii.</summary>

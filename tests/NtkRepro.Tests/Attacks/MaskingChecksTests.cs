@@ -5,7 +5,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Attacks;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class MaskingChecksTests
 {
     private static Correctness C(string bits) => Correctness.Parse(bits);

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace NtkRepro.Tests.Attacks;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class PgdTests
 {
     private const double Eps = 4.0 / 255;

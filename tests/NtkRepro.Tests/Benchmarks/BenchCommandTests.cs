@@ -1,10 +1,11 @@
+using NtkRepro.Cli;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 
 namespace NtkRepro.Tests.Benchmarks;
 
 /// <summary>bench runs on a tiny configuration and prints every row; the peer's skip paths. Nothing about speed.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class BenchCommandTests
 {
     private static readonly string[] Tiny = ["bench", "--width", "2", "--resnet-width", "2", "--batch", "4", "--rounds", "2", "--warmup", "1"];
@@ -46,10 +47,10 @@ public class BenchCommandTests
         Assert.Contains(output.Split('\n'), l => l.StartsWith("small-cnn w2") && l.Contains(" standard "));
     }
 
-    [Fact]
+    [EnvironmentFact(TestRequirement.PosixShell)] // the stand-in interpreter is a shell script
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void PeerThatCannotImportTorchIsSkippedWithItsMessage()
     {
-        if (OperatingSystem.IsWindows()) return; // the stand-in interpreter is a shell script
         var dir = TestData.TempDir("peer");
         var python = Path.Combine(dir, "python3");
         // Stands in for a Python without torch: answers as peer_bench.py does when its imports fail.
@@ -62,14 +63,23 @@ public class BenchCommandTests
         Assert.Contains("peer: skipped: torch is not importable under /stand-in/python3", output);
     }
 
+    [EnvironmentFact(TestRequirement.PyTorchPeer)]
+    public void ThePeerTimesOurVariantsInItsLayouts()
+    {
+        var (code, output, error) = Run([.. Tiny, "--no-resnet", "--ntk-points", "0", "--peer"]);
+        Assert.True(code == 0, error);
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("peer: PyTorch "));
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("model") && l.Contains("peer nchw") && l.Contains("ours/peer"));
+    }
+
     [Fact]
     public void BadCountsAreAOneLineError()
     {
         var (code, _, error) = Run("bench", "--rounds", "0");
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("must be positive", error);
         (code, _, error) = Run("bench", "--consecutive", "0");
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("Consecutive = 0", error);
     }
 }

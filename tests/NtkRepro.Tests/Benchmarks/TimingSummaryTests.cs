@@ -4,7 +4,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Benchmarks;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class TimingSummaryTests
 {
     [Fact]

@@ -11,7 +11,7 @@ using Xunit;
 namespace NtkRepro.Tests.Claims;
 
 /// <summary>The claim tests on hand-built results whose verdicts are known.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class ClaimRegistryTests
 {
     private static ClaimVerdict Verdict(ReproductionResults r, string id) => ClaimRegistry.Evaluate(r).Single(v => v.Id == id);

@@ -52,8 +52,8 @@ public abstract class ClaimTests<TFixture>(TFixture fixture, ITestOutputHelper o
     }
 }
 
-[Trait("Tier", Tiers.Mini)]
+[Tier(TestTier.Mini)]
 public sealed class MiniClaimTests(MiniReproduction fixture, ITestOutputHelper output) : ClaimTests<MiniReproduction>(fixture, output), IClassFixture<MiniReproduction>;
 
-[Trait("Tier", Tiers.Gpu)]
+[Tier(TestTier.Gpu)]
 public sealed class GpuClaimTests(NightlyGpuReproduction fixture, ITestOutputHelper output) : ClaimTests<NightlyGpuReproduction>(fixture, output), IClassFixture<NightlyGpuReproduction>;

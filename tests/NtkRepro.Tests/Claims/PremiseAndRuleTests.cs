@@ -11,7 +11,7 @@ using V = NtkRepro.Claims.Verdict;
 namespace NtkRepro.Tests.Claims;
 
 /// <summary>The premises of the paper's regime and the claim rules, each on constructed results that support, oppose or are null.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class PremiseAndRuleTests
 {
     private static ClaimVerdict Verdict(ReproductionResults r, string id, int variant = 0) =>

@@ -33,9 +33,9 @@ public abstract class ReproductionFixture
 
     private static string? WhyNot(Preset preset)
     {
-        if (preset.NeedsGpu && !torch.cuda.is_available())
-            return $"preset '{preset.Name}' needs a CUDA GPU: none is available (build with -p:TorchBackend=cuda on a GPU machine)";
-        return TestData.MissingCifar10Reason(full: preset.NeedsFullData) is { } reason ? $"preset '{preset.Name}' {reason}" : null;
+        var needs = (preset.NeedsGpu ? TestRequirement.Cuda : TestRequirement.None)
+                    | (preset.NeedsFullData ? TestRequirement.FullCifar10 : TestRequirement.Cifar10);
+        return TestEnvironment.Missing(needs) is { } reason ? $"preset '{preset.Name}' {reason}" : null;
     }
 }
 

@@ -1,3 +1,4 @@
+using NtkRepro.Cli;
 using NtkRepro.Training;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
@@ -38,7 +39,7 @@ public sealed class SmokeReproduction
 /// scheduler would (every step its own process, wave by wave) and merged into the same report;
 /// a partial store's report; a moved store reused as it is.
 /// </summary>
-[Trait("Tier", Tiers.Smoke)]
+[Tier(TestTier.Smoke)]
 public class SmokeReproductionTests(SmokeReproduction smoke) : IClassFixture<SmokeReproduction>
 {
     [Fact]
@@ -126,7 +127,7 @@ public class SmokeReproductionTests(SmokeReproduction smoke) : IClassFixture<Smo
     public void AStepWhoseDependencyHasNotRunIsRefusedNamingIt()
     {
         var (code, _, error) = CliProcess.InProcess("run-step", "synthetic-eps4/r0/kernels/benign", "--preset", "smoke", "--store", TestData.TempDir("refuse"));
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("its dependency synthetic-eps4/r0/stage1/benign has not run yet", error);
     }
 

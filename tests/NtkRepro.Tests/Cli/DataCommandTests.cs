@@ -1,10 +1,11 @@
+using NtkRepro.Cli;
 using NtkRepro.Data;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 
 namespace NtkRepro.Tests.Cli;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class DataCommandTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)
@@ -28,7 +29,7 @@ public class DataCommandTests
     public void MissingFolderIsAOneLineError()
     {
         var (code, _, err) = Run("data", "--data", "/nonexistent/folder");
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Single(err.Trim().Split('\n'));
         Assert.Contains("/nonexistent/folder", err);
     }
@@ -44,7 +45,7 @@ public class DataCommandTests
         bad[0] = 12;
         File.WriteAllBytes(Path.Combine(dir, "test_batch.bin"), record.Concat(bad).ToArray());
         var (code, output, _) = Run("data", "--data", root);
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("test_batch.bin: record 1", output);
         Assert.Contains("md5 MISMATCH", output);
     }

@@ -1,10 +1,11 @@
+using NtkRepro.Cli;
 using NtkRepro.Cli.Commands;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 
 namespace NtkRepro.Tests.Cli;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class EigenCommandTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)
@@ -19,7 +20,7 @@ public class EigenCommandTests
     public void MissingRunFolderIsAOneLineErrorNamingIt()
     {
         var (code, _, err) = Run("eigen", "--benign", "/nonexistent/run-a", "--class", "0", "--out", TestData.TempDir("eigen-out"));
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Single(err.Trim().Split('\n'));
         Assert.Contains("/nonexistent/run-a", err);
     }
@@ -29,7 +30,7 @@ public class EigenCommandTests
     {
         var notRun = TestData.TempDir("eigen-not-a-run");
         var (code, _, err) = Run("eigen", "--adversarial", notRun, "--class", "0", "--out", TestData.TempDir("eigen-out"));
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains(notRun, err);
         Assert.Contains("not a run folder", err);
     }
@@ -38,14 +39,14 @@ public class EigenCommandTests
     public void NoRowsAndBadValuesAreErrors()
     {
         var (code, _, err) = Run("eigen", "--class", "0", "--out", TestData.TempDir("eigen-out"));
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("at least one of --initial", err);
         var run = TestData.TempDir("eigen-run");
         (code, _, err) = Run("eigen", "--benign", run, "--class", "0", "--step-size", "-1", "--out", TestData.TempDir("eigen-out"));
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("step size -1", err);
         (code, _, err) = Run("eigen", "--row", "x=" + run + "@soon", "--class", "0", "--out", TestData.TempDir("eigen-out"));
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("epoch 'soon'", err);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NtkRepro.Cli;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Training;
 using NtkRepro.Util;
@@ -7,7 +8,7 @@ using Xunit;
 namespace NtkRepro.Tests.Cli;
 
 /// <summary>Stage 1, stage 2, evaluation and kernels end to end through the command line.</summary>
-[Trait("Tier", Tiers.Smoke)]
+[Tier(TestTier.Smoke)]
 public class PipelineSmokeTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args) => CliProcess.InProcess(args);
@@ -42,13 +43,13 @@ public class PipelineSmokeTests
     public void BadArgumentsGiveAOneLineReasonAndNonZeroExit()
     {
         var (code, _, err) = Run("train", "stage1", "--out", TestData.TempDir("bad"), "--model", "vgg", "--dataset", "synthetic");
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("unknown architecture 'vgg'", err);
         (code, _, err) = Run("eval", "--run", "/nonexistent/run");
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("not a run folder", err);
         (code, _, err) = Run("train", "stage1", "--out", TestData.TempDir("bad"), "--device", "cuda:0", "--dataset", "synthetic");
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("CUDA is not available", err);
     }
 

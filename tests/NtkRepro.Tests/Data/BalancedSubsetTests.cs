@@ -4,7 +4,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Data;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class BalancedSubsetTests
 {
     private static readonly long[] Labels = Enumerable.Range(0, 1000).Select(i => (long)((i * 7) % 10)).ToArray();

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Data;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class CifarReaderTests
 {
     /// <summary>Records whose pixel bytes encode (record, channel, row, col) so decoding is checkable.</summary>

@@ -1,3 +1,4 @@
+using NtkRepro.Cli;
 using NtkRepro.Data;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
@@ -5,7 +6,7 @@ using Xunit;
 namespace NtkRepro.Tests.Data;
 
 /// <summary>How a data root's folders are recognised, on small fake files.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class CifarSourceTests
 {
     private static string OfficialDownload(string root, params string[] without)
@@ -65,7 +66,7 @@ public class CifarSourceTests
         OfficialDownload(root, without: "data_batch_4.bin");
         var (output, error) = (new StringWriter(), new StringWriter());
         int code = NtkRepro.Cli.Program.Run(["data", "--data", root], output, error);
-        Assert.Equal(1, code);
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("data_batch_4.bin missing in", error.ToString());
         Assert.DoesNotContain("no CIFAR dataset found", output.ToString());
     }

@@ -5,7 +5,7 @@ using Xunit;
 namespace NtkRepro.Tests.Data;
 
 /// <summary>The real CIFAR-10 data in the data root, checked against its published facts.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class CifarSubsetTests
 {
     [CifarFact]

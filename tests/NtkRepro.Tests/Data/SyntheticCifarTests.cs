@@ -6,7 +6,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Data;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class SyntheticCifarTests
 {
     [Fact]

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace NtkRepro.Tests.Eigenimages;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class GradientCosineTests
 {
     [Theory]

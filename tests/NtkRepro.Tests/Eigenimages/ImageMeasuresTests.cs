@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace NtkRepro.Tests.Eigenimages;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class ImageMeasuresTests
 {
     /// <summary>The oracle: a naive O(n⁴) DFT per channel, written independently of torch.fft.</summary>

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace NtkRepro.Tests.Eigenimages;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class PngWriterTests
 {
     /// <summary>Width and height from the IHDR chunk, after checking the signature and that IHDR comes first.</summary>

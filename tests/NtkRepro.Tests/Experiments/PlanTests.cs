@@ -8,7 +8,7 @@ using Xunit;
 namespace NtkRepro.Tests.Experiments;
 
 /// <summary>The plan of every preset, checked as data (no torch).</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class PlanTests
 {
     public static IEnumerable<object[]> Names => Presets.All.Select(p => new object[] { p.Name });
@@ -135,7 +135,7 @@ public class PlanTests
         Assert.Contains("#SBATCH --gres=gpu:1", script);
         Assert.Contains("run-step --preset paper --store \"$STORE\" --device cuda", script);
         Assert.DoesNotContain("--gres", SlurmScript.Render(Planner.For(Presets.Mini), new SlurmScript.Options()));
-        Skip.If(!File.Exists("/bin/bash"), "needs bash to check the script's syntax");
+        TestEnvironment.SkipUnless(TestRequirement.Bash); // to check the script's syntax
         var path = Path.Combine(TestData.TempDir("slurm"), "submit.sh");
         File.WriteAllText(path, script);
         using var bash = Process.Start(new ProcessStartInfo("/bin/bash", ["-n", path]) { RedirectStandardError = true })!;

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Experiments;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class PresetTests
 {
     public static IEnumerable<object[]> Names => Presets.All.Select(p => new object[] { p.Name });

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Experiments;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class ResultsTests
 {
     private static ChildResult Child(params double[] losses) =>

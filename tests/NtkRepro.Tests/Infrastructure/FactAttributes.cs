@@ -1,31 +1,28 @@
 using NtkRepro.Data;
-using TorchSharp;
 using Xunit;
 
 namespace NtkRepro.Tests.Infrastructure;
 
-/// <summary>A fact that is skipped, with the reason, where no CUDA device is available.</summary>
-public sealed class CudaFactAttribute : FactAttribute
+/// <summary>A fact that needs something of the machine: skipped, with the missing requirements named, where they are not met.</summary>
+public class EnvironmentFactAttribute : FactAttribute
 {
-    public CudaFactAttribute()
+    public EnvironmentFactAttribute(TestRequirement requirements)
     {
-        if (!torch.cuda.is_available())
-            Skip = "needs a CUDA GPU: none is available (build with -p:TorchBackend=cuda on a GPU machine)";
+        Requirements = requirements;
+        if (TestEnvironment.Missing(requirements) is { } reason) Skip = reason;
     }
+
+    public TestRequirement Requirements { get; }
 }
 
+/// <summary>A fact that is skipped, with the reason, where no CUDA device is available.</summary>
+public sealed class CudaFactAttribute() : EnvironmentFactAttribute(TestRequirement.Cuda);
+
 /// <summary>
-/// A fact that needs real CIFAR-10 in the data root (the subset or the full download); skipped
-/// with the reason where none is found.
+/// A fact that needs real CIFAR-10 in the data root (the subset or, with <c>full</c>, the full
+/// download); skipped with the reason where none is found.
 /// </summary>
-public sealed class CifarFactAttribute : FactAttribute
-{
-    public CifarFactAttribute(bool full = false)
-    {
-        var reason = TestData.MissingCifar10Reason(full);
-        if (reason != null) Skip = reason;
-    }
-}
+public sealed class CifarFactAttribute(bool full = false) : EnvironmentFactAttribute(full ? TestRequirement.FullCifar10 : TestRequirement.Cifar10);
 
 public static class TestData
 {

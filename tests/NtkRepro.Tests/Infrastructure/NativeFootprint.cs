@@ -1,4 +1,5 @@
 using System.Runtime;
+using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace NtkRepro.Tests.Infrastructure;
@@ -17,6 +18,38 @@ public readonly record struct NativeFootprint(long ResidentBytes, long LiveTenso
         var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]);
         return kb * 1024;
     }
+
+    /// <summary>
+    /// Bytes glibc's malloc has handed out and not got back (mallinfo2: in use in every arena, and
+    /// mmapped chunks), or null where the C library is not glibc. libtorch's CPU tensors and
+    /// Marshal.AllocHGlobal come from it. Unlike resident memory, it does not include what malloc
+    /// keeps for reuse, so it grows with a leak from the first leaked byte.
+    /// </summary>
+    public static long? NativeHeapInUseBytes()
+    {
+        if (!_mallinfo2Available) return null;
+        try
+        {
+            var m = mallinfo2();
+            return (long)(m.uordblks + m.hblkhd);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            _mallinfo2Available = false;
+            return null;
+        }
+    }
+
+    private static bool _mallinfo2Available = OperatingSystem.IsLinux();
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallInfo2
+    {
+        public nuint arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+    }
+
+    [DllImport("libc")]
+    private static extern MallInfo2 mallinfo2();
 
     /// <summary>A full collection with every pending finalizer run (TorchSharp objects dispose themselves in finalizers).</summary>
     public static void CollectGarbage()

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace NtkRepro.Tests.Kernels;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class EmpiricalNtkTests
 {
     [Fact]
@@ -99,7 +99,7 @@ public class EmpiricalNtkTests
     }
 }
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class PerSampleGradientsTests
 {
     [Theory]

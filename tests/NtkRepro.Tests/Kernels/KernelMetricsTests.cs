@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace NtkRepro.Tests.Kernels;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class KernelMetricsTests
 {
     private static Tensor RandomPsd(int n, int seed, int rank = -1)

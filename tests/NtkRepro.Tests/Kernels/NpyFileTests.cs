@@ -7,7 +7,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Kernels;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class NpyFileTests
 {
     [Theory]

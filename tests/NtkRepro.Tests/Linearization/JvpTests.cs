@@ -8,7 +8,7 @@ using static NtkRepro.Tests.Infrastructure.TestNets;
 namespace NtkRepro.Tests.Linearization;
 
 /// <summary>Both JVP routes against float64 central finite differences and against each other.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class JvpTests
 {
     [Theory]

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace NtkRepro.Tests.Linearization;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class LinearizedClassifierTests
 {
     private static void SetTheta(LinearizedClassifier c, IReadOnlyList<Tensor> delta, double a)

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace NtkRepro.Tests.Linearization;
 
 /// <summary>A wiring defect in a model is an error naming the parameter, in every differentiation route.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class MiswiredModelTests
 {
     private static readonly Tensor X = torch.rand(2, 3, 32, 32, dtype: float64);

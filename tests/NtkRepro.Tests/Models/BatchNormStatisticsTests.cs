@@ -9,7 +9,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace NtkRepro.Tests.Models;
 
 /// <summary>BatchNorm's statistics against the closed form of Haiku's zero-debiased moving average, and its init and frozen states.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class BatchNormStatisticsTests
 {
     private const double D = BatchNormLayer.Decay;

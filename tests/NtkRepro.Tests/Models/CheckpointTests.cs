@@ -6,7 +6,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Models;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class CheckpointTests
 {
     [Fact]
@@ -37,7 +37,7 @@ public class CheckpointTests
     }
 }
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class ModuleRegistrationTests
 {
     [Theory]

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Models;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class ModelTests
 {
     [Fact]
@@ -58,7 +58,7 @@ public class ModelTests
     }
 }
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class InitTests
 {
     [Fact]

@@ -21,7 +21,7 @@ namespace NtkRepro.Tests.Native;
 /// order |fl(s) − s| ≤ γ_n·Σ|products| with γ_n = n·u/(1 − n·u), u = 2⁻²⁴ (Higham, Thm 3.5);
 /// Σ|products| is the same computation on absolute values, in float64.
 /// </summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class ConvolutionNumericsTests(ITestOutputHelper output)
 {
     public sealed record ConvShape(long In, long Out, long Kernel, long Stride, long Padding, long Size)

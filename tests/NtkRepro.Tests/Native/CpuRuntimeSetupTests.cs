@@ -4,7 +4,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Native;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class CpuRuntimeSetupTests
 {
     [Fact]
@@ -34,10 +34,9 @@ public class CpuRuntimeSetupTests
             Assert.Contains("glibc malloc with mmap threshold", a.Allocator);
     }
 
-    [SkippableFact]
+    [EnvironmentFact(TestRequirement.ProcCpuInfo)]
     public void TheCpuDescriptionAgreesWithProcCpuinfo()
     {
-        Skip.IfNot(File.Exists("/proc/cpuinfo"), "needs /proc/cpuinfo (Linux)");
         var flags = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("flags")).Split(' ');
         var cpu = CpuDescription.Read();
         Assert.Equal(flags.Contains("avx512f"), cpu.HasAvx512);

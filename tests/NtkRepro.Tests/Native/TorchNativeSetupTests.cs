@@ -5,7 +5,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Native;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class TorchNativeSetupTests
 {
     [Fact]
@@ -15,14 +15,11 @@ public class TorchNativeSetupTests
         Assert.Equal(10f, t.sum().item<float>());
     }
 
-    [SkippableFact]
+    [EnvironmentFact(TestRequirement.SystemLibStdCxx)]
     public void SystemCheckAgreesWithTheLibraryFile()
     {
         // Oracle: the version string appears in libstdc++'s version definitions iff it provides it.
-        var lib = new[] { "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6" }
-            .FirstOrDefault(File.Exists);
-        Skip.If(lib == null, "no libstdc++.so.6 at a known path");
-        var text = System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(lib!));
+        var text = System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(TestEnvironment.LibStdCxx!));
         Assert.Equal(text.Contains(TorchNativeSetup.MissingVersion + "\0"), TorchNativeSetup.SystemProvides(TorchNativeSetup.MissingVersion));
     }
 

@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 namespace NtkRepro.Tests.Runs;
 
 /// <summary>Stage-2 runs on the cached-Jacobian route: the same child as the forward pass, the same folders, exact resume.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class CachedJacobianRunTests
 {
     private static readonly (LabeledImages Train, LabeledImages Test) Data = SyntheticCifar.Create(12, 4, seed: 3);

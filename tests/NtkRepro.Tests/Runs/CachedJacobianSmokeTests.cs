@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace NtkRepro.Tests.Runs;
 
 /// <summary>The mini preset's network on real CIFAR-10 images: the cached-Jacobian route trains the tangent pass's children.</summary>
-[Trait("Tier", Tiers.Smoke)]
+[Tier(TestTier.Smoke)]
 public class CachedJacobianSmokeTests(ITestOutputHelper output)
 {
     [CifarFact]

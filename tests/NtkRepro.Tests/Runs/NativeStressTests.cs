@@ -13,7 +13,7 @@ namespace NtkRepro.Tests.Runs;
 /// (<c>dotnet test --filter Tier=Stress</c>); NTKREPRO_STRESS_ROUNDS sets the rounds (default 300),
 /// NTKREPRO_STRESS_LOG a file to follow progress in.
 /// </summary>
-[Trait("Tier", "Stress")]
+[Tier(TestTier.Stress)]
 public class NativeStressTests(ITestOutputHelper output)
 {
     [Fact]

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace NtkRepro.Tests.Runs;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class TensorArchiveTests
 {
     [Fact]

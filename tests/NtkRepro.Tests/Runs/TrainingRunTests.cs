@@ -11,7 +11,7 @@ using NtkRepro.Runs;
 
 namespace NtkRepro.Tests.Runs;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class TrainingRunTests
 {
     private static readonly (LabeledImages Train, LabeledImages Test) Data = SyntheticCifar.Create(12, 4, seed: 3);

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Statistics;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class StatisticsTests
 {
     [Theory]

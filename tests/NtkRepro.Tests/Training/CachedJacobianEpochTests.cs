@@ -15,7 +15,7 @@ namespace NtkRepro.Tests.Training;
 /// The cached-Jacobian epoch against its oracle, the tangent-pass epoch (EpochLoop over the
 /// linearized classifier). Float32, as training runs (EpochLoop reads float32 losses).
 /// </summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class CachedJacobianEpochTests(ITestOutputHelper output)
 {
     private const int Epochs = 3;

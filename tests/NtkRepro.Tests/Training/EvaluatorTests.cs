@@ -10,7 +10,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Training;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class EvaluatorTests
 {
     [Fact]

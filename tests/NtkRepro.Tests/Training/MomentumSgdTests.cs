@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace NtkRepro.Tests.Training;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class MomentumSgdTests
 {
     [Fact]

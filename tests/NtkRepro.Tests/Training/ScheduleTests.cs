@@ -5,7 +5,7 @@ using Xunit;
 
 namespace NtkRepro.Tests.Training;
 
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class ScheduleTests
 {
     [Fact]

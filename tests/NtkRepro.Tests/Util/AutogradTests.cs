@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace NtkRepro.Tests.Util;
 
 /// <summary>Each case below would abort the process if it reached libtorch unchecked.</summary>
-[Trait("Tier", Tiers.Fast)]
+[Tier(TestTier.Fast)]
 public class AutogradTests
 {
     [Fact]
