@@ -1,3 +1,4 @@
+using NtkRepro.Kernels;
 using NtkRepro.Experiments;
 using NtkRepro.Linearization;
 using NtkRepro.Runs;

@@ -1,3 +1,4 @@
+using NtkRepro.Kernels;
 using System.Text.Json.Serialization;
 using NtkRepro.Eigenimages;
 using NtkRepro.Linearization;

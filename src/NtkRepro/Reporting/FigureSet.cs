@@ -2,7 +2,8 @@ using System.Globalization;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
 using NtkRepro.Linearization;
-using NtkRepro.Runs;
+using NtkRepro.Kernels;
+using NtkRepro.Util;
 using NtkRepro.Statistics;
 using NtkRepro.Training;
 
@@ -46,7 +47,7 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
 {
     public const double FamilyWiseErrorRate = 0.05;
 
-    private static string E(double e) => RunDirectory.EpochName(e);
+    private static string E(double e) => Epochs.Name(e);
 
     public static FigureSet From(ReproductionResults r, IReadOnlyList<ClaimVerdict> verdicts)
     {

@@ -1,7 +1,7 @@
 using System.Text;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
-using NtkRepro.Runs;
+using NtkRepro.Kernels;
 using NtkRepro.Statistics;
 using NtkRepro.Training;
 

@@ -23,17 +23,6 @@ public sealed record KernelSubset(int PerClass = 50, int Seed = 0, int? Classes 
     public override string ToString() => $"{PerClass} per class{(Classes is { } c ? $" of the first {c} classes" : "")}, seed {Seed}";
 }
 
-/// <summary>The kernel metrics of one checkpoint of a run.</summary>
-public sealed record KernelPoint(double Epoch, double DistanceToFinal, double EffectiveRank, double MeanSpecialization);
-
-/// <summary>
-/// The kernel metrics along a run: per checkpoint, velocities between neighbouring checkpoints (for
-/// plots), and velocities over every one-epoch interval [a, a+1] whose ends are both checkpoints,
-/// fractional checkpoints in between or not (so velocities can be compared over equal lengths).
-/// </summary>
-public sealed record KernelSeries(string Run, int Points, IReadOnlyList<KernelPoint> Checkpoints, IReadOnlyList<KernelMetrics.Velocity> Velocities,
-    IReadOnlyList<KernelMetrics.Velocity>? OneEpochVelocities = null);
-
 /// <summary>
 /// Kernels of a stage-1 run's checkpoints, saved as &lt;run&gt;/kernels/&lt;subset&gt;/epoch-&lt;t&gt;.npy (the C
 /// class blocks K_cc on the subset, (C, N, N) float32) with a JSON sidecar whose checkpoint path is

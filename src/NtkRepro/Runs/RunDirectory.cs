@@ -48,7 +48,7 @@ public sealed class RunDirectory
     public bool IsDone => File.Exists(DonePath);
     public bool HasState => File.Exists(StatePath);
 
-    public static string EpochName(double epoch) => epoch.ToString("0.###", CultureInfo.InvariantCulture);
+    public static string EpochName(double epoch) => Epochs.Name(epoch);
 
     public string CheckpointPath(double epoch) => System.IO.Path.Combine(Path, "checkpoints", $"epoch-{EpochName(epoch)}.ckpt");
 

@@ -1,3 +1,4 @@
+using NtkRepro.Kernels;
 using NtkRepro.Runs;
 using NtkRepro.Training;
 using NtkRepro.Util;
