@@ -51,6 +51,6 @@ public class ModuleRegistrationTests
         model.to(torch.float64);
         model.to(torch.float32);
         Assert.Equal(keys, model.state_dict().Keys.ToList());
-        Assert.DoesNotContain(keys, k => k.Contains('_') && !k.Contains("running") && !k.Contains("num_batches") && !k.Contains("shortcut"));
+        Assert.DoesNotContain(keys, k => k.Contains('_') && !k.Contains("running") && !k.Contains("hidden") && !k.Contains("num_batches") && !k.Contains("shortcut"));
     }
 }
