@@ -126,9 +126,9 @@ public class SmokeReproductionTests(SmokeReproduction smoke) : IClassFixture<Smo
     [Fact]
     public void AStepWhoseDependencyHasNotRunIsRefusedNamingIt()
     {
-        var (code, _, error) = CliProcess.InProcess("run-step", "synthetic-eps4/r0/kernels/benign", "--preset", "smoke", "--store", TestData.TempDir("refuse"));
+        var (code, _, error) = CliProcess.InProcess("run-step", "synthetic/r0/kernels/benign", "--preset", "smoke", "--store", TestData.TempDir("refuse"));
         Assert.Equal((int)ExitCode.UsageOrInput, code);
-        Assert.Contains("its dependency synthetic-eps4/r0/stage1/benign has not run yet", error);
+        Assert.Contains("its dependency synthetic/r0/stage1/benign has not run yet", error);
     }
 
     /// <summary>The figures and verdicts of results, without timings and machine lines.</summary>
