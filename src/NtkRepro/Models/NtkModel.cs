@@ -39,7 +39,7 @@ public abstract class NtkModel : nn.Module<Tensor, Tensor>
     /// What Haiku's init leaves in BatchNorm's statistics: the network runs once in training mode
     /// on <paramref name="batch"/> and each layer's average holds that batch's statistics, with the
     /// moving average's counter and hidden state still 0 (see <see cref="BatchNormLayer"/>; the
-    /// authors' init batch is the first of a shuffled pass over the training set, run_exp.py:131-136).
+    /// authors' init batch is the first of a shuffled pass over the training set, run_exp.py:135-140).
     /// </summary>
     public void InitializeBatchNorm(Tensor batch)
     {

@@ -25,9 +25,9 @@ public static partial class ReportWriter
         if (curves.Count == 0) return;
         List<Plots.Series> Of(Func<EpochMetrics, double> y) => curves.Select(g => Band(Schedule.Name(g.Key),
             g.Select(s => (IReadOnlyList<(double, double)>)s.TrainingCurve!.Select(e => (e.Epoch + 1.0, y(e))).ToList()).ToList())).ToList();
-        md.AppendLine(fig("fig1e-training-accuracy.png", p => Plots.Line(p, "Stage-1 training accuracy (clean steps), after each epoch", "epoch", "training accuracy",
+        md.AppendLine(fig("fig1e-training-accuracy.png", p => Plots.Line(p, "Stage-1 training accuracy (clean steps)", "epoch", "training accuracy",
             Of(e => e.Accuracy), verticalLineAt: r.SwitchEpoch, yMin: 0, yMax: 1)));
-        md.AppendLine(fig("fig1f-training-loss.png", p => Plots.Line(p, "Stage-1 training loss (clean steps), after each epoch", "epoch", "training loss",
+        md.AppendLine(fig("fig1f-training-loss.png", p => Plots.Line(p, "Stage-1 training loss (clean steps)", "epoch", "training loss",
             Of(e => e.Loss), logY: true, verticalLineAt: r.SwitchEpoch)));
     }
 
