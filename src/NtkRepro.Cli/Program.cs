@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(RunStepCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         var config = new InvocationConfiguration();
         if (output != null) config.Output = output;
         if (error != null) config.Error = error;

@@ -1,3 +1,4 @@
+using NtkRepro.Baselines;
 using System.Text;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;

@@ -29,9 +29,10 @@ public class LayeringTests(ITestOutputHelper output)
         ["Eigenimages"] = ["Data", "Kernels", "Models", "Runs", "Util"],
         ["Experiments"] = ["Attacks", "Data", "Eigenimages", "Kernels", "Linearization", "Models", "Native", "Runs", "Training", "Util"],
         ["Claims"] = ["Attacks", "Experiments", "Kernels", "Linearization", "Statistics", "Training"],
-        ["Reporting"] = ["Attacks", "Claims", "Eigenimages", "Experiments", "Kernels", "Linearization", "Statistics", "Training", "Util"],
+        ["Baselines"] = ["Attacks", "Claims", "Data", "Experiments", "Kernels", "Linearization", "Statistics", "Training", "Util"],
+        ["Reporting"] = ["Attacks", "Baselines", "Claims", "Eigenimages", "Experiments", "Kernels", "Linearization", "Statistics", "Training", "Util"],
         ["Benchmarks"] = ["Attacks", "Data", "Kernels", "Linearization", "Models", "Native", "Runs", "Training", "Util"],
-        ["Cli"] = ["Attacks", "Benchmarks", "Data", "Eigenimages", "Experiments", "Kernels", "Linearization", "Models", "Native", "Reporting", "Runs", "Training", "Util"],
+        ["Cli"] = ["Attacks", "Baselines", "Benchmarks", "Data", "Eigenimages", "Experiments", "Kernels", "Linearization", "Models", "Native", "Reporting", "Runs", "Training", "Util"],
     };
 
     public static readonly LayerRules Rules = new(Allowed, LayerOf);

@@ -1,5 +1,5 @@
+using NtkRepro.Baselines;
 using NtkRepro.Claims;
-using NtkRepro.Reporting;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -14,9 +14,9 @@ public static class ClaimCatalog
 /// <summary>
 /// The paper's claims as tests, one per claim, at the fixture's scale (every variant). A claim not
 /// testable there, or not run, is skipped with the reason. A tested claim's verdict is compared
-/// with the reviewed baseline: the same verdict passes; a changed one fails unless its test
-/// statistics stayed within their measured tolerance (a borderline claim at this scale, reported
-/// in the output), and reproduced ↔ contradicted always fails. Without a baseline the verdict is
+/// with the reviewed baseline by <see cref="SnapshotComparison"/>: the same verdict passes; a changed
+/// one fails unless the comparison finds it borderline (<see cref="VerdictChanges"/>), reported in
+/// the output. Without a baseline the verdict is
 /// only reported (the figures test writes the baseline, or fails in strict mode). The figures must
 /// match the baseline within tolerances measured from the replicate spread. The same test code
 /// serves the Mini (CPU) and Gpu tiers.
@@ -34,13 +34,14 @@ public abstract class ClaimTests<TFixture>(TFixture fixture, ITestOutputHelper o
         Skip.If(verdicts.All(v => v.Verdict is Verdict.NotTestable or Verdict.NotRun),
             $"{id} is {VerdictText.Of(verdicts[0].Verdict)} at the {fixture.Preset.Name} preset: {verdicts[0].Measured}");
         foreach (var v in verdicts) output.WriteLine($"{id} ({v.Variant}): {VerdictText.Of(v.Verdict)}. {v.Measured}");
-        var baseline = Baselines.Read(fixture.Preset.Name);
+        var baseline = BaselineSnapshots.Read(fixture.Preset.Name);
         if (baseline is null) return;
-        var received = FigureSet.From(results, all);
-        var diffs = received.CompareTo(baseline).Where(d => d.Name.StartsWith($"verdict {id} ")).ToList();
-        foreach (var d in diffs.Where(d => !d.Fails)) output.WriteLine($"{d.Name}: {d.Baseline} → {d.Received} ({d.Tolerance})");
-        var failing = diffs.Where(d => d.Fails).ToList();
-        Assert.True(failing.Count == 0, $"{id}: the verdict changed from the reviewed baseline:\n{FigureSet.FormatDifferences(failing)}\n" +
+        var report = SnapshotComparison.Compare(baseline, FigureSet.From(results, all));
+        var rows = report.Rows.Where(d => d.Name.StartsWith($"verdict {id} ", StringComparison.Ordinal)).ToList();
+        foreach (var d in rows.Where(d => !d.Fails)) output.WriteLine($"{d.Name}: {d.Baseline} → {d.Received} ({d.Tolerance})");
+        var failing = rows.Where(d => d.Fails).ToList();
+        Assert.True(failing.Count == 0, $"{id}: the verdict changed from the reviewed baseline ({report.Mode.ToString().ToLowerInvariant()} mode):\n" +
+                                        string.Join("\n", failing.Select(d => $"{d.Name}: {d.Baseline} → {d.Received} ({d.Tolerance})")) + "\n" +
                                         string.Join("\n", verdicts.Select(v => $"{v.Variant}: {v.Measured}")));
     }
 
@@ -48,7 +49,7 @@ public abstract class ClaimTests<TFixture>(TFixture fixture, ITestOutputHelper o
     public void FiguresMatchTheCommittedBaseline()
     {
         Skip.If(fixture.SkipReason != null, fixture.SkipReason);
-        foreach (var line in Baselines.Verify(FigureSet.From(fixture.Results!, ClaimRegistry.Evaluate(fixture.Results!)))) output.WriteLine(line);
+        foreach (var line in BaselineSnapshots.Verify(FigureSet.From(fixture.Results!, ClaimRegistry.Evaluate(fixture.Results!)))) output.WriteLine(line);
     }
 }
 

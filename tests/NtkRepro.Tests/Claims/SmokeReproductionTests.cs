@@ -2,6 +2,7 @@ using NtkRepro.Cli;
 using NtkRepro.Training;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
+using NtkRepro.Baselines;
 using NtkRepro.Reporting;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Util;
@@ -74,7 +75,7 @@ public class SmokeReproductionTests(SmokeReproduction smoke) : IClassFixture<Smo
             Assert.True(new FileInfo(Path.Combine(smoke.Store, "report", file)).Length > 0, file);
         var verdicts = ClaimRegistry.Evaluate(r);
         Assert.All(verdicts, x => Assert.Contains(x.Verdict, new[] { Verdict.NotTestable, Verdict.NotRun }));
-        Baselines.Verify(FigureSet.From(r, verdicts));
+        BaselineSnapshots.Verify(FigureSet.From(r, verdicts));
     }
 
     [Fact]

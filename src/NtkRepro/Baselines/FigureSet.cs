@@ -7,7 +7,7 @@ using NtkRepro.Util;
 using NtkRepro.Statistics;
 using NtkRepro.Training;
 
-namespace NtkRepro.Reporting;
+namespace NtkRepro.Baselines;
 
 /// <summary>What a figure measures; it sets the small absolute floor under its tolerance.</summary>
 public enum FigureKind { Accuracy, Kernel, EffectiveRank, Specialization, Loss, Statistic }
@@ -31,25 +31,29 @@ public sealed record Figure(string Name, FigureKind Kind, double Mean, double St
 }
 
 /// <summary>A claim's verdict as snapshotted, with the names of the figures its tests read (set aside when masking is suspected).</summary>
-public sealed record VerdictEntry(string Id, string Variant, Verdict Verdict, IReadOnlyList<string> Figures, bool MaskingSuspected = false);
+public sealed record VerdictEntry(string Id, string Variant, Verdict Verdict, IReadOnlyList<string> Figures, bool MaskingSuspected = false)
+{
+    /// <summary>What each recorded test decided and its one-sided p-values (how near its decision threshold it lies).</summary>
+    public IReadOnlyList<TestEntry> Tests { get; init; } = [];
+}
+
+/// <summary>One recorded test of a claim: its figure, its decision, its p-values, and the level its contradiction is read at (5%/k).</summary>
+public sealed record TestEntry(string Figure, Decision Decision, double SupportP, double AgainstP, double ContradictionLevel, bool Deciding);
 
 /// <summary>
-/// The snapshot of a preset's results: every figure with its uncertainty, and every verdict. A
-/// rerun matches it when each figure differs from the baseline by at most
-/// t·√(SE_baseline² + SE_received²) + floor, with t the Student quantile at 1 − 0.05/(2m) for m
-/// figures compared and Welch's degrees of freedom (Bonferroni: the whole comparison raises a
-/// false alarm with at most 5% probability when nothing but noise differs). Tolerances are thus
-/// measured, not set by hand. A verdict that changed while every figure of its tests stayed within
-/// tolerance is borderline at this scale: reported, not failed. That includes a claim whose masking
-/// suspicion differs between the two sides: its set-aside tests are its figures on the masked side.
+/// The snapshot of a preset's results: every figure with its per-replicate values, every verdict
+/// with what its tests decided, and the fingerprint of what determines the bits. Compared by
+/// <see cref="SnapshotComparison"/>, exactly when the fingerprints match and statistically otherwise.
 /// </summary>
 public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IReadOnlyList<VerdictEntry> Verdicts)
 {
-    public const double FamilyWiseErrorRate = 0.05;
+    /// <summary>What determined the bits; null in snapshots that predate it (those compare statistically).</summary>
+    public Fingerprint? Fingerprint { get; init; }
 
     private static string E(double e) => Epochs.Name(e);
 
-    public static FigureSet From(ReproductionResults r, IReadOnlyList<ClaimVerdict> verdicts)
+    /// <param name="preset">The preset that produced the results, for the fingerprint (default: the shipped preset of that name).</param>
+    public static FigureSet From(ReproductionResults r, IReadOnlyList<ClaimVerdict> verdicts, Preset? preset = null)
     {
         var f = new List<Figure>();
         foreach (var v in r.Variants) AddVariant(r, v, f);
@@ -61,7 +65,16 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
             foreach (var t in c.RecordedTests)
                 f.Add(Figure.Of(ClaimFigureName(c, t), FigureKind.Statistic, t.Estimate));
         return new FigureSet(r.Preset, f, verdicts.Select(c =>
-            new VerdictEntry(c.Id, c.Variant, c.Verdict, c.ReadsOtherClaims ? ownNames : c.RecordedTests.Select(t => ClaimFigureName(c, t)).ToList(), c.MaskingSuspected)).ToList());
+            new VerdictEntry(c.Id, c.Variant, c.Verdict, c.ReadsOtherClaims ? ownNames : c.RecordedTests.Select(t => ClaimFigureName(c, t)).ToList(), c.MaskingSuspected)
+            {
+                Tests = c.ReadsOtherClaims ? [] : Entries(c),
+            }).ToList()) { Fingerprint = Fingerprint.Of(r, preset) };
+    }
+
+    private static List<TestEntry> Entries(ClaimVerdict c)
+    {
+        int k = Math.Max(1, c.RecordedTests.Count(t => t.Deciding));
+        return c.RecordedTests.Select(t => new TestEntry(ClaimFigureName(c, t), t.Decision, t.SupportP, t.AgainstP, (1 - OneSided.Level) / k, t.Deciding)).ToList();
     }
 
     private static string ClaimFigureName(ClaimVerdict c, TestResult t) => $"{c.Variant}.claim.{c.Id}.{t.Name}";
@@ -134,71 +147,4 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
         yield return ($"switch@{E(final)}.to_benign_final", MeanTo(ScheduleKind.Switch, final, ScheduleKind.Benign));
         yield return ($"switch@{E(final)}.to_adversarial_final", MeanTo(ScheduleKind.Switch, final, ScheduleKind.Adversarial));
     }
-
-    /// <summary>A figure outside its tolerance, present on one side only, or a changed verdict.</summary>
-    public sealed record Difference(string Name, string Baseline, string Received, string Tolerance, bool Fails);
-
-    public IReadOnlyList<Difference> CompareTo(FigureSet baseline)
-    {
-        var old = baseline.Figures.ToDictionary(x => x.Name);
-        int m = Math.Max(1, Figures.Count(x => old.ContainsKey(x.Name)));
-        var diffs = new List<Difference>();
-        var moved = new HashSet<string>();
-        foreach (var x in Figures)
-        {
-            if (!old.TryGetValue(x.Name, out var b)) { diffs.Add(new(x.Name, "—", Show(x), "new figure", true)); continue; }
-            var (ok, tolerance) = Within(x, b, m);
-            if (!ok) { moved.Add(x.Name); diffs.Add(new(x.Name, Show(b), Show(x), tolerance, true)); }
-        }
-        foreach (var b in baseline.Figures.Where(b => Figures.All(x => x.Name != b.Name)))
-            diffs.Add(new(b.Name, Show(b), "—", "figure gone", true));
-        var oldVerdicts = baseline.Verdicts.ToDictionary(v => (v.Id, v.Variant));
-        foreach (var v in Verdicts)
-        {
-            if (!oldVerdicts.TryGetValue((v.Id, v.Variant), out var o)) { diffs.Add(new($"verdict {v.Id} ({v.Variant})", "—", VerdictText.Of(v.Verdict), "new verdict", true)); continue; }
-            if (o.Verdict == v.Verdict) continue;
-            bool opposite = (o.Verdict, v.Verdict) is (Verdict.Reproduced, Verdict.Contradicted) or (Verdict.Contradicted, Verdict.Reproduced);
-            bool statisticsMoved = v.Figures.Any(moved.Contains) || v.Figures.Count == 0;
-            string masking = (o.MaskingSuspected, v.MaskingSuspected) switch
-            {
-                (true, false) => " (masking suspected in the baseline only)",
-                (false, true) => " (masking suspected in this run only)",
-                _ => "",
-            };
-            diffs.Add(new($"verdict {v.Id} ({v.Variant})", VerdictText.Of(o.Verdict), VerdictText.Of(v.Verdict),
-                (opposite ? "verdicts must not flip" : statisticsMoved ? "its statistics moved beyond tolerance" : "borderline: its statistics stayed within tolerance") + masking,
-                opposite || statisticsMoved));
-        }
-        return diffs;
-    }
-
-    /// <summary>Whether a received figure matches its baseline, and the tolerance used.</summary>
-    public static (bool Ok, string Tolerance) Within(Figure received, Figure baseline, int comparisons)
-    {
-        double floor = Math.Max(received.Floor(), baseline.Floor());
-        double diff = Math.Abs(received.Mean - baseline.Mean);
-        if (double.IsNaN(received.Mean) || double.IsNaN(baseline.Mean))
-            return (double.IsNaN(received.Mean) && double.IsNaN(baseline.Mean), "both undefined");
-        if (!received.HasUncertainty() || !baseline.HasUncertainty())
-            return (diff <= floor, $"±{Format.Number(floor)} (no spread measured)");
-        double va = received.StandardError * received.StandardError, vb = baseline.StandardError * baseline.StandardError;
-        double dof = va + vb == 0 ? double.PositiveInfinity
-            : (va + vb) * (va + vb) / (va * va / received.DegreesOfFreedom + vb * vb / baseline.DegreesOfFreedom);
-        double t = double.IsInfinity(dof) ? 0 : StudentT.Quantile(1 - FamilyWiseErrorRate / (2 * comparisons), dof);
-        double tolerance = t * Math.Sqrt(va + vb) + floor;
-        return (diff <= tolerance, $"±{Format.Number(tolerance)} ({Format.Number(t)}·SE + {Format.Number(floor)})");
-    }
-
-    private static string Show(Figure x) =>
-        x.HasUncertainty() ? $"{Format.Number(x.Mean)} ± {Format.Number(x.StandardError)}" : Format.Number(x.Mean);
-
-    /// <summary>One readable table for figure and verdict changes alike.</summary>
-    public static string FormatDifferences(IReadOnlyList<Difference> diffs)
-    {
-        int w = Math.Max(40, diffs.Select(d => d.Name.Length).DefaultIfEmpty(0).Max());
-        var lines = new List<string> { $"{"figure or verdict".PadRight(w)}  {"baseline",-28} {"received",-28} tolerance" };
-        lines.AddRange(diffs.Select(d => $"{d.Name.PadRight(w)}  {d.Baseline,-28} {d.Received,-28} {d.Tolerance}{(d.Fails ? "" : "  (not a failure)")}"));
-        return string.Join("\n", lines);
-    }
-
 }
