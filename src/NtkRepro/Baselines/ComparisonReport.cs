@@ -12,7 +12,7 @@ public sealed record ComparisonReport(string Preset, ComparisonMode Mode, string
 
     public string Summary()
     {
-        int figures = Rows.Count(r => r.Fails && r.FlaggedBy is Check.Figure or Check.Exact && !r.Name.StartsWith("verdict ", StringComparison.Ordinal));
+        int figures = Rows.Count(r => r.Fails && r.FlaggedBy is Check.Figure or Check.Exact);
         int families = Rows.Count(r => r.Fails && r.FlaggedBy == Check.Family);
         int presence = Rows.Count(r => r.FlaggedBy == Check.Presence);
         int verdicts = Rows.Count(r => r.Fails && r.FlaggedBy == Check.Verdict);

@@ -33,16 +33,11 @@ public static class ExactComparison
 
     public static IEnumerable<ComparisonRow> Verdicts(FigureSet baseline, FigureSet received)
     {
-        var old = baseline.Verdicts.ToDictionary(v => (v.Id, v.Variant));
-        foreach (var v in received.Verdicts)
+        foreach (var (o, v) in VerdictChanges.Matched(baseline, received))
         {
-            string name = $"verdict {v.Id} ({v.Variant})";
-            if (!old.TryGetValue((v.Id, v.Variant), out var o)) { yield return new(name, "—", VerdictChanges.Text(v), "", "new verdict", Check.Verdict, true); continue; }
             bool testsDiffer = v.Tests.Count != o.Tests.Count || v.Tests.Zip(o.Tests).Any(p => p.First.Figure != p.Second.Figure || p.First.Decision != p.Second.Decision);
             if (o.Verdict != v.Verdict || o.MaskingSuspected != v.MaskingSuspected || testsDiffer)
-                yield return new(name, VerdictChanges.Text(o), VerdictChanges.Text(v), "", "exact (the verdict, its masking decision or a test's decision differs)", Check.Verdict, true);
+                yield return new(VerdictChanges.Name(v), VerdictChanges.Text(o), VerdictChanges.Text(v), "", "exact (the verdict, its masking decision or a test's decision differs)", Check.Verdict, true);
         }
-        foreach (var o in baseline.Verdicts.Where(o => !received.Verdicts.Any(v => v.Id == o.Id && v.Variant == o.Variant)))
-            yield return new($"verdict {o.Id} ({o.Variant})", VerdictChanges.Text(o), "—", "", "verdict gone", Check.Verdict, true);
     }
 }

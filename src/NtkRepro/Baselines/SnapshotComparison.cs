@@ -61,6 +61,12 @@ public static class SnapshotComparison
             yield return new(f.Name, "—", Show(f), "", "new figure", Check.Presence, true);
         foreach (var f in baseline.Figures.Where(f => !now.Contains(f.Name)))
             yield return new(f.Name, Show(f), "—", "", "figure gone", Check.Presence, true);
+        var oldVerdicts = baseline.Verdicts.Select(v => (v.Id, v.Variant)).ToHashSet();
+        var newVerdicts = received.Verdicts.Select(v => (v.Id, v.Variant)).ToHashSet();
+        foreach (var v in received.Verdicts.Where(v => !oldVerdicts.Contains((v.Id, v.Variant))))
+            yield return new(VerdictChanges.Name(v), "—", VerdictChanges.Text(v), "", "new verdict", Check.Verdict, true);
+        foreach (var v in baseline.Verdicts.Where(v => !newVerdicts.Contains((v.Id, v.Variant))))
+            yield return new(VerdictChanges.Name(v), VerdictChanges.Text(v), "—", "", "verdict gone", Check.Verdict, true);
     }
 
     internal static string Show(Figure x) =>

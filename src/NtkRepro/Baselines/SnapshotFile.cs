@@ -30,7 +30,6 @@ public static class SnapshotFile
             throw new FileNotFoundException($"{path}: neither a baseline folder (__snapshots__/{FileName}) nor an artifact store (results.json)");
         }
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such snapshot, results file or store");
-        string text = File.ReadAllText(path);
         try
         {
             if (Path.GetFileName(path) == "results.json")
@@ -38,7 +37,7 @@ public static class SnapshotFile
                 var results = NtkRepro.Util.Json.Read<ReproductionResults>(path);
                 return FigureSet.From(results, ClaimRegistry.Evaluate(results));
             }
-            var set = JsonSerializer.Deserialize<FigureSet>(text, Options);
+            var set = JsonSerializer.Deserialize<FigureSet>(File.ReadAllText(path), Options);
             if (set?.Preset is null || set.Figures is null || set.Verdicts is null)
                 throw new InvalidDataException($"{path}: not a figure snapshot (it needs Preset, Figures and Verdicts)");
             var unnamed = set.Figures.FirstOrDefault(f => f.Name is null || f.PerReplicate is null);

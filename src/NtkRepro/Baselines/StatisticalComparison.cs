@@ -48,7 +48,7 @@ public sealed class StatisticalComparison
             foreach (var f in members)
             {
                 int n = f.PerReplicate.Count;
-                double own = n >= 2 ? Sd(f) : double.NaN;
+                double own = n >= 2 ? Estimate.FromReplicates(f.PerReplicate).StandardError * Math.Sqrt(n) : double.NaN;
                 double model = dof > 0 ? Math.Sqrt(pooled * FigureFamily.Weight(f.Kind, f.Mean)) : double.NaN;
                 double sigma = double.IsNaN(own) ? model : double.IsNaN(model) ? own : Math.Max(own, model);
                 double d = dof > 0 ? dof : n - 1;
@@ -204,12 +204,6 @@ public sealed class StatisticalComparison
 
     /// <summary>The centre of the replicate values, which the spread is measured around (a figure's mean may be a corrected statistic).</summary>
     private static double Center(Figure f) => f.PerReplicate.Count > 0 ? f.PerReplicate.Average() : f.Mean;
-
-    private static double Sd(Figure f)
-    {
-        double m = Center(f);
-        return Math.Sqrt(f.PerReplicate.Sum(x => (x - m) * (x - m)) / (f.PerReplicate.Count - 1));
-    }
 
     /// <summary>The standard normal quantile, as Student's t with very many degrees of freedom.</summary>
     private static double NormalQuantile(double p) => StudentT.Quantile(p, 1e7);

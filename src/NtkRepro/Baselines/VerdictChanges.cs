@@ -20,30 +20,39 @@ public static class VerdictChanges
 
     public static string Text(VerdictEntry v) => VerdictText.Of(v.Verdict) + (v.MaskingSuspected ? " (masking suspected)" : "");
 
-    public static IReadOnlyList<ComparisonRow> Compare(FigureSet baseline, FigureSet received)
+    /// <summary>A verdict's row name in the comparison table.</summary>
+    public static string Name(VerdictEntry v) => $"verdict {v.Id} ({v.Variant})";
+
+    /// <summary>Verdicts present on both sides, by claim and variant (those on one side only are <see cref="SnapshotComparison"/>'s rows).</summary>
+    public static IEnumerable<(VerdictEntry Old, VerdictEntry New)> Matched(FigureSet baseline, FigureSet received)
     {
         var old = baseline.Verdicts.ToDictionary(v => (v.Id, v.Variant));
+        foreach (var v in received.Verdicts)
+            if (old.TryGetValue((v.Id, v.Variant), out var o)) yield return (o, v);
+    }
+
+    public static IReadOnlyList<ComparisonRow> Compare(FigureSet baseline, FigureSet received)
+    {
         var oldDof = baseline.Figures.ToDictionary(f => f.Name, f => f.DegreesOfFreedom);
         var newDof = received.Figures.ToDictionary(f => f.Name, f => f.DegreesOfFreedom);
         var rows = new List<ComparisonRow>();
         var readingOthers = new List<(VerdictEntry Old, VerdictEntry New)>();
-        foreach (var v in received.Verdicts)
+        var matched = Matched(baseline, received).ToList();
+        foreach (var (o, v) in matched)
         {
-            string name = $"verdict {v.Id} ({v.Variant})";
-            if (!old.TryGetValue((v.Id, v.Variant), out var o)) { rows.Add(new(name, "—", Text(v), "", "new verdict", Check.Verdict, true)); continue; }
             if (o.Verdict == v.Verdict && o.MaskingSuspected == v.MaskingSuspected) continue;
             if (ReadsOtherClaims(o) && ReadsOtherClaims(v) && v.Verdict is not (Verdict.NotRun or Verdict.NotTestable)) { readingOthers.Add((o, v)); continue; }
             var (fails, why) = Judge(o, v, oldDof, newDof);
-            rows.Add(new(name, Text(o), Text(v), "", why, Check.Verdict, fails));
+            rows.Add(new(Name(v), Text(o), Text(v), "", why, Check.Verdict, fails));
         }
-        // A claim that reads other claims' verdicts follows them: its change is borderline when theirs are, and fails otherwise.
-        bool othersBorderline = rows.Count > 0 && rows.All(r => !r.Fails);
+        // A claim that reads other claims' verdicts follows them: its change is borderline when theirs are, and fails otherwise
+        // (a verdict on one side only is a failure of its own).
+        bool allMatched = matched.Count == baseline.Verdicts.Count && matched.Count == received.Verdicts.Count;
+        bool othersBorderline = allMatched && rows.Count > 0 && rows.All(r => !r.Fails);
         foreach (var (o, v) in readingOthers)
-            rows.Add(new($"verdict {v.Id} ({v.Variant})", Text(o), Text(v), "",
+            rows.Add(new(Name(v), Text(o), Text(v), "",
                 othersBorderline ? "borderline: it reads other claims, whose changes are all borderline" : "it reads other claims, and no borderline change of theirs explains it",
                 Check.Verdict, !othersBorderline));
-        foreach (var o in baseline.Verdicts.Where(o => !received.Verdicts.Any(v => v.Id == o.Id && v.Variant == o.Variant)))
-            rows.Add(new($"verdict {o.Id} ({o.Variant})", Text(o), "—", "", "verdict gone", Check.Verdict, true));
         return rows;
     }
 

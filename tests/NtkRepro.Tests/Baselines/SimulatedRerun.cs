@@ -1,4 +1,5 @@
 using NtkRepro.Baselines;
+using NtkRepro.Statistics;
 
 namespace NtkRepro.Tests.Baselines;
 
@@ -24,9 +25,8 @@ public static class SimulatedRerun
             double center = f.PerReplicate.Average();
             var values = Enumerable.Range(0, k).Select(j =>
                 center + Enumerable.Range(0, k).Sum(l => g[j, l] * (f.PerReplicate[l] - center)) / Math.Sqrt(k - 1)).ToList();
-            double mean = values.Average();
-            double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (k - 1));
-            return f with { Mean = f.Mean - center + mean, StandardError = sd / Math.Sqrt(k), PerReplicate = values };
+            var e = Estimate.FromReplicates(values);
+            return f with { Mean = f.Mean - center + e.Mean, StandardError = e.StandardError, PerReplicate = values };
         }).ToList();
         return baseline with { Figures = figures, Fingerprint = null };
     }
