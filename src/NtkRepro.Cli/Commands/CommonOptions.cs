@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NtkRepro.Attacks;
+using NtkRepro.Native;
 using NtkRepro.Util;
 using TorchSharp;
 
@@ -63,10 +64,12 @@ public static class CommonOptions
     private static string Kebab(string name) =>
         string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 && name[i - 1] != '-' ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
-    /// <summary>Device and thread settings, applied before any work.</summary>
+    /// <summary>The native libtorch checked (loads, release), then device and thread settings, before any work.</summary>
     public static torch.Device Setup(string device, int? threads)
     {
+        Libtorch.CheckExternalLoads();
         Devices.SetThreads(threads);
+        if (Libtorch.VersionWarning() is { } warning) Console.Error.WriteLine(warning);
         return Devices.Parse(device);
     }
 

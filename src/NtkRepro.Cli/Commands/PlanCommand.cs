@@ -42,7 +42,7 @@ public static class PlanCommand
 
     private static void Text(Plan plan, TextWriter output)
     {
-        output.WriteLine($"preset {plan.Preset.Name}: {plan.Steps.Count} steps in {plan.Waves.Count} waves, about {plan.Hours(plan.Steps):F1} compute hours " +
+        output.WriteLine($"preset {plan.Preset.Name}: {plan.Steps.Count} steps in {plan.Waves.Count} waves, about {plan.Hours(plan.Steps):F1} {(plan.Preset.NeedsGpu ? "GPU" : "CPU")} hours " +
                          $"at {plan.Preset.ImagePassesPerSecond:N0} image passes per second");
         int w = 0;
         foreach (var wave in plan.Waves)

@@ -27,7 +27,7 @@ public static class ReproduceCommand
             var store = plan.StoreFor(parse, thePlan);
             writer.WriteLine($"preset {thePlan.Preset.Name}: {thePlan.Preset.Summary}");
             writer.WriteLine($"plan: {thePlan.Steps.Count} steps in {thePlan.Waves.Count} waves; artifact store {store.Root}");
-            writer.WriteLine($"machine: {MachineDescription.Describe()}");
+            writer.WriteLine($"machine: {MachineDescription.Describe(dev)}");
             return ProgressConsole.Run(writer, progress =>
                 ChecksOutcome.ExitCode(Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data)).Failed, progress));
         }));

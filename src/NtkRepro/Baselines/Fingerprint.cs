@@ -3,12 +3,13 @@ using System.Text;
 using System.Text.Json;
 using NtkRepro.Data;
 using NtkRepro.Experiments;
+using NtkRepro.Native;
 
 namespace NtkRepro.Baselines;
 
 /// <summary>
 /// What determines a run's bits: the machine line its steps ran under (CPU model and instruction
-/// sets, threads, oneDNN ISA, convolution route, allocator), the TorchSharp and libtorch builds,
+/// sets, threads, oneDNN ISA, convolution route, allocator; the libtorch folder left out), the TorchSharp and libtorch builds,
 /// the data files' checksums and the preset's configuration (the hash of its serialized definition). Two runs with equal fingerprints are bit-identical; any
 /// difference in a figure is then a change in the code.
 /// </summary>
@@ -21,15 +22,15 @@ public sealed record Fingerprint(string Machine, string TorchSharp, string Libto
     public static Fingerprint Of(ReproductionResults r, Preset? preset = null)
     {
         preset ??= Known(r.Preset);
-        var computed = r.Timings.Where(t => !t.Cached).Select(t => t.Machine).Distinct().Order(StringComparer.Ordinal).ToList();
-        var machines = computed.Count > 0 ? computed : r.Timings.Select(t => t.Machine).Distinct().Order(StringComparer.Ordinal).ToList();
+        var computed = r.Timings.Where(t => !t.Cached).Select(t => MachineDescription.WithoutLibtorch(t.Machine)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var machines = computed.Count > 0 ? computed : r.Timings.Select(t => MachineDescription.WithoutLibtorch(t.Machine)).Distinct().Order(StringComparer.Ordinal).ToList();
         string machine = machines.Count switch
         {
             0 => "no step timed",
             1 => machines[0],
             _ => "mixed: " + string.Join(" | ", machines),
         };
-        return new Fingerprint(machine, TorchSharpVersion(), LibtorchPackage(), DataChecksums(preset, r.Preset), ConfigurationHash(preset, r.Preset));
+        return new Fingerprint(machine, TorchSharpVersion(), LibtorchBuild(), DataChecksums(preset, r.Preset), ConfigurationHash(preset, r.Preset));
     }
 
     /// <summary>The parts that differ, named, or empty when the two are equal.</summary>
@@ -49,19 +50,9 @@ public sealed record Fingerprint(string Machine, string TorchSharp, string Libto
     private static string TorchSharpVersion() =>
         typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "unknown";
 
-    /// <summary>The libtorch package this process resolved, from its dependency manifest (the native files carry no version).</summary>
-    private static string LibtorchPackage()
-    {
-        var files = (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?.Split(Path.PathSeparator) ?? [];
-        foreach (var path in files.Concat(Directory.EnumerateFiles(AppContext.BaseDirectory, "*.deps.json").Order(StringComparer.Ordinal)).Where(File.Exists))
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            if (!doc.RootElement.TryGetProperty("libraries", out var libraries)) continue;
-            var names = libraries.EnumerateObject().Select(p => p.Name).Where(n => n.StartsWith("libtorch-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
-            if (names.Count > 0) return string.Join(", ", names);
-        }
-        return "libtorch unknown";
-    }
+    /// <summary>The libtorch package this process resolved, or for the external backend the release it loaded.</summary>
+    private static string LibtorchBuild() =>
+        NtkRepro.Native.Libtorch.PackageEntry() ?? (NtkRepro.Native.Libtorch.Loaded() is { } l ? $"external libtorch {l.Version ?? "of unknown version"}" : "libtorch unknown");
 
     /// <summary>SHA-256 of the data files the preset reads; synthetic data has none.</summary>
     private static string DataChecksums(Preset? preset, string presetName)

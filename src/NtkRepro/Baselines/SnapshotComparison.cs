@@ -1,3 +1,5 @@
+using NtkRepro.Native;
+
 namespace NtkRepro.Baselines;
 
 /// <summary>How two snapshots were compared.</summary>
@@ -47,6 +49,8 @@ public static class SnapshotComparison
     {
         if (baseline is null || received is null)
             return (ComparisonMode.Statistical, $"the {(baseline is null ? "baseline" : "received snapshot")} has no fingerprint");
+        if (received.Machine.Contains(MachineDescription.CudaPrefix, StringComparison.Ordinal))
+            return (ComparisonMode.Statistical, "the received snapshot ran on CUDA, whose convolution and reduction kernels are not bit-reproducible from run to run");
         var differ = received.DifferencesFrom(baseline);
         return differ.Count == 0
             ? (ComparisonMode.Exact, "the fingerprints are equal")

@@ -8,7 +8,7 @@ using NtkRepro.Training;
 
 namespace NtkRepro.Experiments;
 
-/// <summary>The reproduction at four scales.</summary>
+/// <summary>The reproduction at its scales, and the pipeline checks of the CPU and GPU paths.</summary>
 public static class Presets
 {
     /// <summary>Epochs 0..last, with the fractional checkpoints of the first epoch before them.</summary>
@@ -97,6 +97,61 @@ public static class Presets
         ImagePassesPerSecond = 5000,
     };
 
+    /// <summary>
+    /// About five minutes on one modern GPU: every step kind of the real presets on ResNet-18 at the
+    /// paper's width, on the first 200 CIFAR-10 training images of each class and the 1,000 test
+    /// images. A pipeline check of the GPU path that tests no claim.
+    /// </summary>
+    public static readonly Preset GpuSmoke = new()
+    {
+        Name = "gpu-smoke",
+        Scale = Scale.Smoke,
+        Summary = "GPU pipeline check (about five minutes on one GPU): ResNet-18 (width 64) on 2,000 CIFAR-10 training and the 1,000 test images, every step kind of the real presets, two replicates; tests no claim.",
+        Architecture = ModelSpec.ResNet18,
+        Width = 64,
+        Datasets = [CifarSource.Cifar10],
+        Epsilons255 = [4],
+        TrainPerClass = 200,
+        TestCount = 1000,
+        Replicates = 2,
+        Stage1Epochs = 4,
+        SwitchEpoch = 2,
+        TrainAttack = new AttackSpec(3, 1.5),
+        FractionalCheckpoints = [0.5],
+        KernelEpochs = EveryEpoch(4, 0.5),
+        KernelSubset = new KernelSubset(PerClass: 2),
+        SpawnEpochs = [4],
+        Stage2Epochs = 1,
+        FixedKernel = new FixedKernelSpec(ScheduleKind.Benign, 2, Dynamics.Centered, 1),
+        EvalAttack = new AttackSpec(5, 2.5),
+        EvalBatchSize = 500,
+        Masking = new MaskingConfig(Subset: 100, PgdSteps: 5, PgdRestarts: 1, ApgdIterations: 10, SweepSteps: 3, BatchSize: 100),
+        EigenImages = new EigenImageSpec([0], new EigenImageConfig(2, 0, false, Ascent: new(Steps: 20)), new EigenImageConfig(2, 1, true, Ascent: new(Steps: 20))),
+        ImagePassesPerSecond = 4000,
+        NeedsGpu = true,
+        Notes = ["a pipeline check of the GPU path: a few epochs on 2,000 images test no claim"],
+    };
+
+    /// <summary>
+    /// The gpu-smoke preset shrunk until a 2-core CPU runs it in a few minutes: width 4, and a
+    /// quarter of its training and test images (half its masking subset), because at width 4 ResNet-18's cost is per layer
+    /// and per batch, not per channel (an epoch on 2,000 images still takes about 6 s benign and
+    /// 18 s adversarial). Every other setting is gpu-smoke's, so the Smoke tier runs its code path
+    /// on every CI run and the GPU bundle compares CUDA with the CPU on the same configuration.
+    /// </summary>
+    public static readonly Preset GpuSmokeCpu = GpuSmoke with
+    {
+        Name = "gpu-smoke-cpu",
+        Summary = "The gpu-smoke preset on a CPU: ResNet-18 at width 4 on 500 CIFAR-10 training and 250 test images (masking checks on 50), every step kind, two replicates; its code path in the Smoke tier, and the configuration the GPU bundle runs on both CUDA and the CPU; tests no claim.",
+        Width = 4,
+        TrainPerClass = 50,
+        TestCount = 250,
+        Masking = GpuSmoke.Masking! with { Subset = 50, BatchSize = 50 },
+        ImagePassesPerSecond = 1000,
+        NeedsGpu = false,
+        Notes = ["a pipeline check: gpu-smoke at width 4 on a quarter of its images tests no claim"],
+    };
+
     /// <summary>The paper's protocol (PROTOCOL §3): many GPU-days, for a cluster or a CI fleet.</summary>
     public static readonly Preset Paper = new()
     {
@@ -129,10 +184,10 @@ public static class Presets
     {
         Name = "nightly-gpu",
         Scale = Scale.Gpu,
-        Summary = "One GPU night: ResNet-18 on full CIFAR-10, 40 stage-1 epochs, two replicates, AT on the fixed kernel of the benign parent at epoch 20.",
+        Summary = "The nightly GPU job, sharded over a GPU matrix: ResNet-18 on full CIFAR-10, 40 stage-1 epochs, four replicates (so the C2 kernel permutation test can reach p = 2 / C(8, 4) = 0.029), AT on the fixed kernel of the benign parent at epoch 20.",
         Datasets = [CifarSource.Cifar10],
         Epsilons255 = [4],
-        Replicates = 2,
+        Replicates = 4,
         Stage1Epochs = 40,
         SwitchEpoch = 20,
         KernelEpochs = [0, 0.25, 0.5, 1, 2, 3, 5, 8, 10, 12, 15, 17, 18, 19, 20, 21, 22, 23, 25, 30, 35, 39, 40],
@@ -141,7 +196,7 @@ public static class Presets
         FixedKernel = new FixedKernelSpec(ScheduleKind.Benign, 20, Dynamics.Centered, 20),
     };
 
-    public static readonly IReadOnlyList<Preset> All = [Smoke, Mini, NightlyGpu, Paper];
+    public static readonly IReadOnlyList<Preset> All = [Smoke, Mini, NightlyGpu, Paper, GpuSmokeCpu, GpuSmoke];
 
     public static Preset Get(string name) =>
         All.FirstOrDefault(p => p.Name == name) ?? throw new ArgumentException($"unknown preset '{name}' (known: {string.Join(", ", All.Select(p => p.Name))})");

@@ -64,7 +64,7 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
             progress.Log($"warning: preset '{plan.Preset.Name}' is sized for a GPU; {step.Key} on {device} will take very long");
         var watch = Stopwatch.StartNew();
         kind.Run(_context, step);
-        var timing = new StepTiming(step.Key, watch.Elapsed.TotalSeconds, false, MachineDescription.Describe()) { Kind = kind.TimingGroup(step) };
+        var timing = new StepTiming(step.Key, watch.Elapsed.TotalSeconds, false, MachineDescription.Describe(device)) { Kind = kind.TimingGroup(step) };
         if (!kind.Summarizes) store.WriteTiming(timing);
         progress.Log($"done: {step.Key} ({timing.Seconds:F0}s)");
         return timing;

@@ -97,11 +97,27 @@ public sealed record NativeSettings(string Cpu, string OneDnnIsa, string Allocat
 /// <summary>The machine line printed by bench and reproduce and written into every report: CPU, threads and native settings in force.</summary>
 public static class MachineDescription
 {
-    public static string Describe()
+    /// <summary>Introduces the last part of the line, the libtorch loaded (its folder differs between installations of the same build).</summary>
+    public const string LibtorchSegment = "; libtorch: ";
+
+    /// <summary>Starts the line of work that ran on a CUDA device.</summary>
+    public const string CudaPrefix = "CUDA device ";
+
+    /// <summary>
+    /// The line for work on <paramref name="device"/>: a CUDA device leads it (a CUDA run and a CPU
+    /// run on the same host must never share a fingerprint); CPU work has no prefix.
+    /// </summary>
+    public static string Describe(TorchSharp.torch.Device? device = null)
     {
         var s = CpuRuntimeSetup.Settings;
-        return $"{s.Cpu}, {TorchSharp.torch.get_num_threads()} torch threads; oneDNN ISA: {s.OneDnnIsa}; convolutions: {CpuConvolution.Description}; allocator: {s.Allocator}";
+        var cuda = device is { type: TorchSharp.DeviceType.CUDA } d ? $"{CudaPrefix}{d} of {TorchSharp.torch.cuda.device_count()} visible; host " : "";
+        return cuda + $"{s.Cpu}, {TorchSharp.torch.get_num_threads()} torch threads; oneDNN ISA: {s.OneDnnIsa}; convolutions: {CpuConvolution.Description}; allocator: {s.Allocator}" +
+               LibtorchSegment + Libtorch.Describe();
     }
+
+    /// <summary>The line without its libtorch part: what determines the bits besides the libtorch build.</summary>
+    public static string WithoutLibtorch(string line) =>
+        line.IndexOf(LibtorchSegment, StringComparison.Ordinal) is var i and >= 0 ? line[..i] : line;
 }
 
 /// <summary>The CPU's name and the instruction sets that matter for libtorch.</summary>

@@ -17,8 +17,8 @@ public static class Devices
         {
             if (!torch.cuda.is_available())
                 throw new ArgumentException(
-                    $"device '{name}': CUDA is not available here (this build references libtorch " +
-                    "for the CPU unless built with -p:TorchBackend=cuda, and a CUDA GPU must be present)");
+                    $"device '{name}': CUDA is not available here (a CUDA GPU and its driver must be present, and libtorch's CUDA part: " +
+                    "build with -p:TorchBackend=cuda, or with -p:TorchBackend=external and a CUDA libtorch such as PyTorch's torch/lib on LD_LIBRARY_PATH)");
             int index = 0;
             if (n.Length > 5 && !int.TryParse(n[5..], out index))
                 throw new ArgumentException($"device '{name}': expected cuda or cuda:<index>");

@@ -29,7 +29,7 @@ public class LayeringTests(ITestOutputHelper output)
         ["Eigenimages"] = ["Data", "Kernels", "Models", "Runs", "Util"],
         ["Experiments"] = ["Attacks", "Data", "Eigenimages", "Kernels", "Linearization", "Models", "Native", "Runs", "Training", "Util"],
         ["Claims"] = ["Attacks", "Experiments", "Kernels", "Linearization", "Statistics", "Training"],
-        ["Baselines"] = ["Attacks", "Claims", "Data", "Experiments", "Kernels", "Linearization", "Statistics", "Training", "Util"],
+        ["Baselines"] = ["Attacks", "Claims", "Data", "Experiments", "Kernels", "Linearization", "Native", "Statistics", "Training", "Util"],
         ["Reporting"] = ["Attacks", "Baselines", "Claims", "Eigenimages", "Experiments", "Kernels", "Linearization", "Statistics", "Training", "Util"],
         ["Benchmarks"] = ["Attacks", "Data", "Kernels", "Linearization", "Models", "Native", "Runs", "Training", "Util"],
         ["Cli"] = ["Attacks", "Baselines", "Benchmarks", "Data", "Eigenimages", "Experiments", "Kernels", "Linearization", "Models", "Native", "Reporting", "Runs", "Training", "Util"],
@@ -74,7 +74,10 @@ public class LayeringTests(ITestOutputHelper output)
     public void TheLibrarysLayersAreItsFolders()
     {
         var library = Path.Combine(DataRoot.RepositoryRoot()!, "src", "NtkRepro");
-        var folders = Directory.GetDirectories(library).Select(Path.GetFileName).Where(d => d is not ("bin" or "obj")).ToList();
+        var folders = Directory.GetDirectories(library).Select(Path.GetFileName).Where(d => !IsBuildOutput(d!)).ToList();
         Assert.Equal(folders.Order(StringComparer.Ordinal), Allowed.Keys.Where(k => k != "Cli").Order(StringComparer.Ordinal));
     }
+
+    /// <summary>bin/ and obj/ of the default backend, bin-&lt;backend&gt;/ and obj-&lt;backend&gt;/ of the others (Directory.Build.props).</summary>
+    private static bool IsBuildOutput(string folder) => folder is "bin" or "obj" || folder.StartsWith("bin-", StringComparison.Ordinal) || folder.StartsWith("obj-", StringComparison.Ordinal);
 }

@@ -38,6 +38,23 @@ public class CompareCommandTests
     }
 
     [Fact]
+    public void SideBySideWritesTheTableWithTheLabelsAndTheComparisonsSummary()
+    {
+        var dir = TestData.TempDir("compare-side");
+        var a = Write(dir, "a.snap", SnapshotComparisonTests.Constructed());
+        var table = Path.Combine(dir, "side.md");
+        var (code, _, error) = Run("compare", a, a, "--side-by-side", table, "--labels", "cuda,cpu");
+        Assert.True(code == 0, error);
+        var text = File.ReadAllText(table);
+        Assert.StartsWith("| figure | cuda | cpu |", text);
+        Assert.Contains("80 figures in both", text);
+        Assert.Contains("exact mode", text);
+        (code, _, error) = Run("compare", a, a, "--side-by-side", table, "--labels", "one");
+        Assert.Equal((int)ExitCode.UsageOrInput, code);
+        Assert.Contains("--labels one", error);
+    }
+
+    [Fact]
     public void TheCommittedBaselineFolderComparesWithItself()
     {
         var (code, output, error) = Run("compare", BaselineSnapshots.Folder("smoke"), BaselineSnapshots.VerifiedPath("smoke"));

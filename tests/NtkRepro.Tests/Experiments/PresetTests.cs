@@ -1,4 +1,5 @@
 using NtkRepro.Experiments;
+using NtkRepro.Models;
 using NtkRepro.Runs;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Training;
@@ -101,5 +102,37 @@ public class PresetTests
         Assert.Equal(StepKey.Of(a), StepKey.Of(Presets.Mini.Stage1(v, ScheduleKind.Benign, 0)));
         Assert.NotEqual(StepKey.Of(a), StepKey.Of(a with { Epochs = 16 }));
         Assert.NotEqual(StepKey.Of(a), StepKey.Of(Presets.Mini.Stage1(v, ScheduleKind.Benign, 1)));
+    }
+
+    [Fact]
+    public void TheCpuGpuSmokeIsTheGpuSmokeAtATinyWidthOnFewerImages()
+    {
+        var (gpu, cpu) = (Presets.GpuSmoke, Presets.GpuSmokeCpu);
+        Assert.True(gpu.NeedsGpu);
+        Assert.False(cpu.NeedsGpu);
+        Assert.Equal(ModelSpec.ResNet18, gpu.Architecture);
+        Assert.Equal(64, gpu.Width);
+        Assert.Equal((200, 1000), (gpu.TrainPerClass, gpu.TestCount));
+        Assert.True(cpu.Width < gpu.Width && cpu.TrainPerClass < gpu.TrainPerClass && cpu.TestCount < gpu.TestCount);
+        // Everything else is the same, so that the CPU variant's pass in the Smoke tier runs the GPU preset's code path.
+        var aligned = cpu with
+        {
+            Name = gpu.Name, Summary = gpu.Summary, Notes = gpu.Notes, Width = gpu.Width, TrainPerClass = gpu.TrainPerClass, TestCount = gpu.TestCount,
+            Masking = cpu.Masking! with { Subset = gpu.Masking!.Subset, BatchSize = gpu.Masking.BatchSize },
+            ImagePassesPerSecond = gpu.ImagePassesPerSecond, NeedsGpu = gpu.NeedsGpu,
+        };
+        Assert.Equal(NtkRepro.Util.Json.Serialize(gpu), NtkRepro.Util.Json.Serialize(aligned));
+        var plan = Planner.For(cpu);
+        Assert.All(StepKinds.Data.Kinds, k => Assert.Contains(plan.Steps, s => StepKinds.Data.Knows(s) && StepKinds.Data.Of(s) == k));
+        Assert.Equal(Planner.For(gpu).Steps.Count, plan.Steps.Count);
+    }
+
+    [Fact]
+    public void TheNightlyGpuJobHasTheReplicatesItsKernelPermutationTestNeeds()
+    {
+        var p = Presets.NightlyGpu;
+        Assert.True(p.Replicates >= 4);
+        Assert.True(NtkRepro.Statistics.DistancePermutationTest.SmallestP(2 * p.Replicates, p.Replicates) <= 0.05);
+        Assert.Contains("four replicates", p.Summary);
     }
 }
