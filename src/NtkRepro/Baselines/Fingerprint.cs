@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using NtkRepro.Data;
 using NtkRepro.Experiments;
 using NtkRepro.Native;
@@ -22,8 +21,10 @@ public sealed record Fingerprint(string Machine, string TorchSharp, string Libto
     public static Fingerprint Of(ReproductionResults r, Preset? preset = null)
     {
         preset ??= Known(r.Preset);
-        var computed = r.Timings.Where(t => !t.Cached).Select(t => MachineDescription.WithoutLibtorch(t.Machine)).Distinct().Order(StringComparer.Ordinal).ToList();
-        var machines = computed.Count > 0 ? computed : r.Timings.Select(t => MachineDescription.WithoutLibtorch(t.Machine)).Distinct().Order(StringComparer.Ordinal).ToList();
+        static List<string> Lines(IEnumerable<StepTiming> timings) =>
+            timings.Select(t => MachineDescription.WithoutLibtorch(t.Machine)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var computed = Lines(r.Timings.Where(t => !t.Cached));
+        var machines = computed.Count > 0 ? computed : Lines(r.Timings);
         string machine = machines.Count switch
         {
             0 => "no step timed",

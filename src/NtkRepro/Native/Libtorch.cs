@@ -52,8 +52,12 @@ public static class Libtorch
     public static bool SameRelease(string version, string release) =>
         Regex.Match(version, @"^\d+\.\d+\.\d+").Value == release;
 
-    /// <summary>The libtorch_cpu.so mapped into this process (null before libtorch is loaded).</summary>
-    public static LoadedLibtorch? Loaded()
+    private static LoadedLibtorch? _loaded;
+
+    /// <summary>The libtorch_cpu.so mapped into this process (null before libtorch is loaded); found once, as every step's machine line asks again.</summary>
+    public static LoadedLibtorch? Loaded() => _loaded ??= Find();
+
+    private static LoadedLibtorch? Find()
     {
         var path = MappedFile(CpuLibrary);
         if (path is null) return null;
@@ -114,8 +118,12 @@ public static class Libtorch
         return null;
     }
 
+    private static readonly Lazy<string?> Package = new(ReadPackageEntry);
+
     /// <summary>The libtorch package this process resolved, from its dependency manifest (the native files carry no version): "name/version".</summary>
-    public static string? PackageEntry()
+    public static string? PackageEntry() => Package.Value;
+
+    private static string? ReadPackageEntry()
     {
         var files = (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?.Split(System.IO.Path.PathSeparator) ?? [];
         foreach (var path in files.Concat(Directory.EnumerateFiles(AppContext.BaseDirectory, "*.deps.json").Order(StringComparer.Ordinal)).Where(File.Exists))

@@ -8,7 +8,7 @@ namespace NtkRepro.Tests.Cli;
 /// <summary>
 /// The GPU smoke bundle's scripts: valid bash, and bad input refused with exit 2 and a line naming
 /// it before anything is unpacked or run. (The full route, prepare.sh then run.sh --device cpu, is
-/// the README's command: about seven minutes, too long for the Smoke tier beside gpu-smoke-cpu itself.)
+/// the README's command: about six minutes, too long for the Smoke tier beside gpu-smoke-cpu itself.)
 /// </summary>
 [Tier(TestTier.Fast)]
 public class GpuSmokeScriptTests
