@@ -16,20 +16,48 @@ public static class ReproduceCommand
         var data = CommonOptions.Data();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
+        var jobs = new Option<int>("--jobs", "-j")
+        {
+            Description = "Steps run side by side as worker processes (default: the machine's cores); each computes with --threads libtorch threads (default 1), so the figures do not depend on the machine's size",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
         var command = new Command("reproduce", "Run a preset's whole plan in this process (cached and resumable: rerun to continue) and write its reproduction report");
         plan.AddTo(command);
-        foreach (var o in new Option[] { data, device, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, device, threads, jobs }) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
-            var dev = CommonOptions.Setup(parse.GetValue(device)!, parse.GetValue(threads));
+            int workers = parse.GetValue(jobs);
+            if (workers < 1) throw new ArgumentException($"--jobs {workers}: expected at least 1");
+            int stepThreads = parse.GetValue(threads) ?? 1;
+            var dev = CommonOptions.Setup(parse.GetValue(device)!, stepThreads);
             var writer = parse.InvocationConfiguration.Output;
             var thePlan = plan.Plan(parse, DefaultPreset(parse.GetValue(plan.Preset), parse.GetValue(data), writer));
             var store = plan.StoreFor(parse, thePlan);
             writer.WriteLine($"preset {thePlan.Preset.Name}: {thePlan.Preset.Summary}");
             writer.WriteLine($"plan: {thePlan.Steps.Count} steps in {thePlan.Waves.Count} waves; artifact store {store.Root}");
             writer.WriteLine($"machine: {MachineDescription.Describe(dev)}");
+            writer.WriteLine($"steps: {workers} at a time, {stepThreads} libtorch thread(s) each");
             return ProgressConsole.Run(writer, progress =>
-                ChecksOutcome.ExitCode(Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data)).Failed, progress));
+            {
+                if (workers == 1)
+                    return ChecksOutcome.ExitCode(Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data)).Failed, progress);
+                var passThrough = new List<string> { "--device", parse.GetValue(device)! };
+                if (parse.GetValue(data) is { } d) passThrough.AddRange(["--data", d]);
+                if (parse.GetValue(plan.Datasets) is { } ds) passThrough.AddRange(["--dataset", ds]);
+                if (parse.GetValue(plan.Epsilons) is { } es) passThrough.AddRange(["--epsilon", es]);
+                var launcher = new WorkerLauncher(thePlan.Preset.Name, store, passThrough, stepThreads);
+                using (var probe = new StepExecutor(thePlan, store, dev, progress, parse.GetValue(data), ReportStep.All))
+                {
+                    var outcome = new ParallelExecutor(thePlan, probe.IsDone, workers, progress).Run(launcher.Launch);
+                    var written = Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data), probe.IsDone);
+                    if (outcome.Failed.Count > 0)
+                    {
+                        progress.Log($"{outcome.Failed.Count} step(s) failed and {outcome.Blocked.Count} could not run; the report covers what ran; rerun the same command to retry them");
+                        return ExitCode.UsageOrInput;
+                    }
+                    return ChecksOutcome.ExitCode(written.Failed, progress);
+                }
+            });
         }));
         return command;
     }

@@ -38,10 +38,11 @@ public static class Reproduction
     /// <param name="Failed">Steps whose output failed an attack sanity or masking check.</param>
     public sealed record Outcome(ReproductionResults Results, IReadOnlyList<StepTiming> Timings, IReadOnlyList<FailedStepChecks> Failed);
 
-    public static Outcome Run(Plan plan, ArtifactStore store, Device device, IProgressSink progress, string? dataOption)
+    /// <param name="which">The steps to run or reuse (default: all); the report step always runs.</param>
+    public static Outcome Run(Plan plan, ArtifactStore store, Device device, IProgressSink progress, string? dataOption, Func<PlanStep, bool>? which = null)
     {
         using var executor = new StepExecutor(plan, store, device, progress, dataOption, ReportStep.All);
-        var timings = InProcessExecutor.Run(executor, progress);
+        var timings = InProcessExecutor.Run(executor, progress, which is null ? null : s => s.Key == Plan.ReportKey || which(s));
         var results = ReportStep.Kind.Read(plan, store, plan.Step(Plan.ReportKey))
                       ?? throw new InvalidOperationException($"{store.ResultsPath}: the report step wrote no results");
         return new Outcome(results, timings, executor.Failed);
