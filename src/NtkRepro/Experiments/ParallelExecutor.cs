@@ -37,6 +37,8 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
         int toCompute = pending.Count, reused = done.Count;
         progress.Log($"{toCompute} steps to compute with {jobs} worker(s), {steps.Count - toCompute} reused; the cost model says {Eta.Short(TimeSpan.FromHours(plan.Hours(pending) / jobs))} of wall time");
 
+        string title = $"preset {plan.Preset.Name}";
+        progress.Report(title, 0, (long)total, $"0/{toCompute} steps");
         bool Ready(PlanStep s) => s.DependsOn.All(done.Contains);
         while (pending.Count > 0 || running.Count > 0)
         {
@@ -71,7 +73,7 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
                 blocked.Add(b.Key);
             }
             var elapsed = watch.Elapsed;
-            progress.Report($"preset {plan.Preset.Name}", (long)finished, (long)total,
+            progress.Report(title, (long)finished, (long)total,
                 $"{done.Count - reused}/{toCompute} steps, {running.Count} running: {string.Join(", ", running.Values.Select(b => b[0].Key + (b.Count > 1 ? $" +{b.Count - 1}" : "")))}");
         }
         foreach (var s in pending)
