@@ -49,7 +49,7 @@ public static class ReproduceCommand
                 using (var probe = new StepExecutor(thePlan, store, dev, progress, parse.GetValue(data), ReportStep.All))
                 {
                     var outcome = new ParallelExecutor(thePlan, probe.IsDone, workers, progress).Run(launcher.Launch);
-                    var written = Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data), probe.IsDone);
+                    var written = Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data), probe.IsDone, outcome.Computed);
                     if (outcome.Failed.Count > 0)
                     {
                         progress.Log($"{outcome.Failed.Count} step(s) failed and {outcome.Blocked.Count} could not run; the report covers what ran; rerun the same command to retry them");

@@ -41,7 +41,7 @@ public static class VerdictChanges
         foreach (var (o, v) in matched)
         {
             if (o.Verdict == v.Verdict && o.MaskingSuspected == v.MaskingSuspected) continue;
-            if (ReadsOtherClaims(o) && ReadsOtherClaims(v) && v.Verdict is not (Verdict.NotRun or Verdict.NotTestable)) { readingOthers.Add((o, v)); continue; }
+            if (ReadsOtherClaims(o) && ReadsOtherClaims(v) && v.Verdict is not (Verdict.NotRun or Verdict.NotTestable or Verdict.OutOfScope)) { readingOthers.Add((o, v)); continue; }
             var (fails, why) = Judge(o, v, oldDof, newDof);
             rows.Add(new(Name(v), Text(o), Text(v), "", why, Check.Verdict, fails));
         }
@@ -63,7 +63,7 @@ public static class VerdictChanges
     {
         if ((o.Verdict, v.Verdict) is (Verdict.Reproduced, Verdict.Contradicted) or (Verdict.Contradicted, Verdict.Reproduced))
             return (true, "verdicts must not flip");
-        if (o.Verdict is Verdict.NotRun or Verdict.NotTestable || v.Verdict is Verdict.NotRun or Verdict.NotTestable)
+        if (o.Verdict is Verdict.NotRun or Verdict.NotTestable or Verdict.OutOfScope || v.Verdict is Verdict.NotRun or Verdict.NotTestable or Verdict.OutOfScope)
             return (true, o.Verdict == Verdict.NotRun || v.Verdict == Verdict.NotRun ? "a step ran on one side only" : "a premise decided differently");
         var before = o.Tests.ToDictionary(t => t.Figure);
         var changed = v.Tests.Where(t => before.TryGetValue(t.Figure, out var b) && b.Decision != t.Decision).ToList();

@@ -1,5 +1,6 @@
 using NtkRepro.Experiments;
 using NtkRepro.Statistics;
+using NtkRepro.Training;
 
 namespace NtkRepro.Claims;
 
@@ -8,10 +9,13 @@ namespace NtkRepro.Claims;
 /// (written before any result and never tuned after), the premises of the paper's regime its tests
 /// presuppose, the scales where it cannot be tested at all and why, and the tests themselves,
 /// computed from a variant's results. A claim is reproduced when every deciding test supports it
-/// at 95%; contradicted when one deciding test is significant the other way at 5%/k for its k
-/// deciding tests (Holm's first step: the chance of a false contradiction stays at 5% however many
-/// tests the claim has); an unmet premise makes it not testable at this scale, an undecided one
-/// inconclusive.
+/// at 95%; contradicted when one deciding test is significant on the opposite side of the paper's
+/// direction at 5%/k for its k deciding tests (Holm's first step: the chance of a false
+/// contradiction stays at 5% however many tests the claim has); below the margin when none is
+/// against the direction but one falls significantly short of the claim's size; an unmet premise
+/// (the replicates that contribute to each test counted on the data) makes it not testable at this
+/// scale, an undecided one inconclusive; a figure with no spread at all (a floor or ceiling) cannot
+/// decide, and what a variant does not plan is out of scope there.
 /// </summary>
 /// <param name="ReadsOtherClaims">
 /// Its tests are other claims' tests (C17: the 8/255 verdicts of the claims reproduced at 4/255):
@@ -30,9 +34,13 @@ public sealed record Claim(
     string? NotBuilt = null,
     bool ReadsOtherClaims = false,
     IReadOnlyList<Premise>? Premises = null,
-    bool RadiusIndependent = false)
+    bool RadiusIndependent = false,
+    ClaimNeeds Needs = ClaimNeeds.None)
 {
     private const double Alpha = 1 - OneSided.Level;
+
+    /// <summary>The fewest replicates that must contribute to each deciding t-based test (two degrees of freedom).</summary>
+    public const int MinReplicates = 3;
 
     public ClaimVerdict Evaluate(ReproductionResults results, VariantResults variant)
     {
@@ -41,6 +49,7 @@ public sealed record Claim(
             new(Id, variant.Variant.Name, Statement, PaperFigure, Statistic, Rule, v, measured, tests ?? []) { ReadsOtherClaims = ReadsOtherClaims, Premises = premises };
         if (NotTestable.TryGetValue(results.Scale, out var why)) return Make(Verdict.NotTestable, why);
         if (NotBuilt is not null || Tests is null) return Make(Verdict.NotRun, NotBuilt ?? "not built");
+        if (OutOfScope(variant) is { } scope) return Make(Verdict.OutOfScope, scope);
         try
         {
             var data = new ClaimData(results, variant);
@@ -48,6 +57,15 @@ public sealed record Claim(
             if (premises.FirstOrDefault(p => p.Verdict == PremiseVerdict.Unmet) is { } unmet)
                 return Make(Verdict.NotTestable, $"premise '{unmet.Premise}' unmet: {unmet.Measured}");
             var tests = Decide(Tests(data));
+            var replicates = ReplicatesPremise(tests);
+            if (replicates is not null) premises = [.. premises, replicates];
+            if (replicates is { Verdict: PremiseVerdict.Unmet })
+                return results.Progress.Complete
+                    ? Make(Verdict.NotTestable, $"premise '{replicates.Premise}' unmet: {replicates.Measured}", tests)
+                    : Make(Verdict.NotRun, $"{replicates.Measured} (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)", tests);
+            if (tests.FirstOrDefault(t => t.Deciding && t.ReplicateBased && !ReadsOtherClaims && t.Unit == "%" && !HasSpread(t.Estimate)) is { } flat)
+                return Make(Verdict.NotTestable,
+                    $"'{flat.Name}' reads {Format.Estimate(flat.Estimate, flat.Unit)} with no spread between replicates or images (a figure at a floor or ceiling, such as every image broken at this radius): it cannot decide anything", tests);
             var measured = string.Join("; ", tests.Select(Describe)) + DirectionNote(tests);
             if (premises.FirstOrDefault(p => p.Verdict == PremiseVerdict.Undecided) is { } undecided)
                 return Make(Verdict.Inconclusive, $"premise '{undecided.Premise}' undecided ({undecided.Measured}); the tests, not deciding: {measured}", tests);
@@ -60,6 +78,10 @@ public sealed record Claim(
                 : $". Set aside, the worst-case figures would make it {VerdictText.Of(VerdictOf(setAside))}: {string.Join("; ", setAside.Select(Describe))}";
             return Make(Verdict.Inconclusive, "a robust figure it needs may be masked: " + e.Message + reading) with { MaskingSuspected = true, SetAsideTests = setAside };
         }
+        catch (NotTestableException e)
+        {
+            return Make(Verdict.NotTestable, e.Message);
+        }
         catch (MissingResultException e)
         {
             var waiting = results.Progress.Complete ? "" : $" (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)";
@@ -67,29 +89,66 @@ public sealed record Claim(
         }
     }
 
+    /// <summary>What the variant's plan leaves out of what the claim reads, in words; null when it runs all of it (or says nothing of its scope).</summary>
+    private string? OutOfScope(VariantResults variant)
+    {
+        if (variant.Scope is not { } scope) return null;
+        var missing = new List<string>();
+        if (Needs.HasFlag(ClaimNeeds.SwitchRun) && !scope.Schedules.Contains(ScheduleKind.Switch)) missing.Add("no switch run");
+        if (Needs.HasFlag(ClaimNeeds.SectionSeven) && !scope.SectionSeven) missing.Add("no section-7 run");
+        if (Needs.HasFlag(ClaimNeeds.EigenImages) && !scope.EigenImages) missing.Add("no eigen-images");
+        return missing.Count == 0 ? null : $"out of scope: {variant.Variant.Name} runs {scope.Description}, so {string.Join(" and ", missing)} (planned that way, not a missing step)";
+    }
+
+    /// <summary>
+    /// The replicates premise, measured on the data: how many replicates contribute to each
+    /// deciding t-based test (a figure computed from the replicates that finished, not the ones
+    /// planned). Null for a claim whose tests read other claims or have no such test.
+    /// </summary>
+    private PremiseResult? ReplicatesPremise(IReadOnlyList<TestResult> tests)
+    {
+        var counted = tests.Where(t => t.Deciding && t.ReplicateBased).ToList();
+        if (ReadsOtherClaims || counted.Count == 0) return null;
+        int fewest = counted.Min(t => t.Estimate.Replicates);
+        var few = counted.Where(t => t.Estimate.Replicates < MinReplicates).ToList();
+        return new PremiseResult("enough replicates", $"at least {MinReplicates} replicates contribute to every deciding test",
+            few.Count == 0 ? PremiseVerdict.Met : PremiseVerdict.Unmet,
+            few.Count == 0 ? $"at least {fewest} replicates contribute to every test"
+                : string.Join("; ", few.Select(t => $"{t.Estimate.Replicates} replicate(s) contribute to '{t.Name}'")));
+    }
+
+    /// <summary>An accuracy figure with no spread between replicates or images sits at 0% or 100% (every image broken, say): it carries no evidence either way.</summary>
+    private static bool HasSpread(Estimate e) => e.HasUncertainty && e.StandardError > 0;
+
     /// <summary>The verdict of decided tests: the deciding ones only.</summary>
     public static Verdict VerdictOf(IReadOnlyList<TestResult> tests) => VerdictText.From(tests.Where(t => t.Deciding).Select(t => t.Decision));
 
     /// <summary>
-    /// Each test's decision within the claim: supported at p ≤ 0.05, contradicted at p ≤ 0.05/k
-    /// against for the k deciding tests. Tests whose decision reads other claims' verdicts (C17) keep it.
+    /// Each test's decision within the claim: supported at p ≤ 0.05; contradicted when significant
+    /// on the opposite side of the paper's direction at p ≤ 0.05/k for the k deciding tests; short
+    /// of the margin when significantly below the claim's size at 0.05/k. Tests whose decision
+    /// reads other claims' verdicts (C17) keep it.
     /// </summary>
     private IReadOnlyList<TestResult> Decide(IReadOnlyList<TestResult> tests)
     {
         if (ReadsOtherClaims) return tests;
         int k = Math.Max(1, tests.Count(t => t.Deciding));
-        return tests.Select(t => t with
-        {
-            Decision = t.SupportP <= Alpha ? Decision.Supported : t.AgainstP <= Alpha / k ? Decision.Contradicted : Decision.Undecided,
-        }).ToList();
+        return tests.Select(t => t with { Decision = DecisionOf(t.SupportP, t.AgainstP, t.ShortfallP, k) }).ToList();
     }
 
-    /// <summary>Every deciding test's estimate lies on the claim's side of 0 (lower bound above 0) although not all clear their margin.</summary>
+    /// <summary>The one decision a test's three p-values give within a claim of k deciding tests.</summary>
+    public static Decision DecisionOf(double support, double against, double shortfall, int k) =>
+        support <= Alpha ? Decision.Supported
+        : against <= Alpha / k ? Decision.Contradicted
+        : shortfall <= Alpha / k ? Decision.ShortOfMargin
+        : Decision.Undecided;
+
+    /// <summary>An inconclusive claim whose every deciding test lies on the paper's side of its direction (not significantly): said, never the verdict.</summary>
     private static string DirectionNote(IReadOnlyList<TestResult> tests)
     {
         var deciding = tests.Where(t => t.Deciding).ToList();
-        return deciding.Count > 0 && deciding.All(t => t.DirectionHolds) && deciding.Any(t => t.Decision != Decision.Supported)
-            ? "; direction reproduced (every lower 95% bound above 0), size below the margin" : "";
+        return deciding.Count > 0 && VerdictOf(tests) == Verdict.Inconclusive && deciding.All(t => t.AgainstP > 0.5 && t.AgainstP < 1)
+            ? "; every estimate lies on the paper's side of its direction, within noise" : "";
     }
 
     /// <summary>The tests read on the per-image worst-case figures with the suspicion set aside: shown and recorded as figures, never the verdict.</summary>
@@ -109,6 +168,16 @@ public sealed record Claim(
     public static string Describe(TestResult t) => $"{t.Name}: {Format.Estimate(t.Estimate, t.Unit)}, {t.Interval}{(t.Deciding ? "" : " (shown, not deciding)")}";
 }
 
+/// <summary>What a claim reads that a reduced scope may not plan: without it the claim is out of scope there.</summary>
+[Flags]
+public enum ClaimNeeds
+{
+    None = 0,
+    SwitchRun = 1,
+    SectionSeven = 2,
+    EigenImages = 4,
+}
+
 /// <summary>
 /// Builds the tests of <see cref="ClaimRegistry"/>: one-sided at 95% against a margin, two-sided
 /// bands, permutation tests; each with the one-sided p-values for and against the claim, which
@@ -118,32 +187,57 @@ public static class Tests
 {
     private const double Level = OneSided.Level;
 
-    public static TestResult Above(string name, Estimate e, double margin, string unit = "")
+    /// <summary>
+    /// The quantity exceeds <paramref name="margin"/>. <paramref name="direction"/> (default: the
+    /// margin) separates the paper's direction from its opposite: significantly below it
+    /// contradicts; between it and the margin, significantly, is short of the margin.
+    /// </summary>
+    public static TestResult Above(string name, Estimate e, double margin, string unit = "", double? direction = null)
     {
-        var (support, against) = OneSided.AboveP(e, margin);
+        var (support, shortfall) = OneSided.AboveP(e, margin);
+        double against = direction is { } d && d != margin ? OneSided.AboveP(e, d).Against : shortfall;
         return new TestResult(name, e, unit, $"> {Format.Value(margin, unit)}", Raw(support, against),
             e.HasUncertainty ? $"lower 95% bound {Format.Value(e.Lower(Level), unit)}" : "no spread measured",
             e.HasUncertainty ? $"values above {Format.Value(e.Upper(Level), unit)} excluded" : null)
-        { SupportP = support, AgainstP = against, DirectionHolds = margin > 0 && e.HasUncertainty && e.Lower(Level) > 0 };
+        { SupportP = support, AgainstP = against, ShortfallP = direction is { } d2 && d2 != margin ? shortfall : 1 };
     }
 
-    public static TestResult Below(string name, Estimate e, double margin, string unit = "")
+    /// <summary>The quantity is below <paramref name="margin"/>; significantly above <paramref name="direction"/> (default: the margin) contradicts.</summary>
+    public static TestResult Below(string name, Estimate e, double margin, string unit = "", double? direction = null)
     {
-        var (support, against) = OneSided.BelowP(e, margin);
+        var (support, shortfall) = OneSided.BelowP(e, margin);
+        double against = direction is { } d && d != margin ? OneSided.BelowP(e, d).Against : shortfall;
         return new TestResult(name, e, unit, $"< {Format.Value(margin, unit)}", Raw(support, against),
             e.HasUncertainty ? $"upper 95% bound {Format.Value(e.Upper(Level), unit)}" : "no spread measured",
             e.HasUncertainty ? $"values below {Format.Value(e.Lower(Level), unit)} excluded" : null)
-        { SupportP = support, AgainstP = against };
+        { SupportP = support, AgainstP = against, ShortfallP = direction is { } d2 && d2 != margin ? shortfall : 1 };
     }
 
-    /// <summary>|quantity| &gt; margin, two-sided 95% interval; against the claim when the interval lies inside the band.</summary>
+    /// <summary>
+    /// A ratio of positive quantities tested on the log scale: the geometric mean of the
+    /// per-replicate ratios below (or above) <paramref name="margin"/>, the paper's direction being
+    /// below (above) 1. A mean of ratios whose denominators come near 0 is ruled by its largest
+    /// spike; the log makes one spike of 50 weigh what a dip to 1/50 does.
+    /// </summary>
+    public static TestResult LogRatio(string name, IReadOnlyList<double> ratios, double margin, bool below)
+    {
+        if (ratios.Any(r => !(r > 0) || !double.IsFinite(r)))
+            throw new MissingResultException($"'{name}': a ratio is not a positive number ({string.Join(", ", ratios.Select(r => Format.Number(r)))})");
+        var e = Estimate.FromReplicates(ratios.Select(r => Math.Log(r)).ToList());
+        var test = below ? Below(name + " (log)", e, Math.Log(margin), "", 0) : Above(name + " (log)", e, Math.Log(margin), "", 0);
+        string bound = !e.HasUncertainty ? "no spread measured"
+            : $"geometric mean {Format.Number(Math.Exp(e.Mean))}, {(below ? "upper" : "lower")} 95% bound {Format.Number(Math.Exp(below ? e.Upper(Level) : e.Lower(Level)))}";
+        return test with { Rule = $"geometric mean {(below ? "<" : ">")} {Format.Number(margin)}", Interval = bound };
+    }
+
+    /// <summary>|quantity| &gt; margin, two-sided 95% interval. The paper gives no direction, so it cannot be contradicted; an interval inside the band is short of the margin.</summary>
     public static TestResult OutsideBand(string name, Estimate e, double margin, string unit = "")
     {
         double level = 1 - (1 - Level) / 2;
-        var (support, against) = OneSided.OutsideBandP(e, margin);
+        var (support, inside) = OneSided.OutsideBandP(e, margin);
         string interval = e.HasUncertainty ? $"95% interval [{Format.Value(e.Lower(level), unit)}, {Format.Value(e.Upper(level), unit)}]" : "no spread measured";
-        return new TestResult(name, e, unit, $"|·| > {Format.Value(margin, unit)}", Raw(support, against), interval,
-            e.HasUncertainty ? "values outside that interval excluded" : null) { SupportP = support, AgainstP = against };
+        return new TestResult(name, e, unit, $"|·| > {Format.Value(margin, unit)}", Raw(support, 1), interval,
+            e.HasUncertainty ? "values outside that interval excluded" : null) { SupportP = support, AgainstP = 1, ShortfallP = inside };
     }
 
     /// <summary>
@@ -156,7 +250,7 @@ public static class Tests
         string interval = $"between {Format.Number(r.Between)} vs within {Format.Number(r.Within)}, one-sided p = {Format.Number(r.PValue)} " +
                           $"(smallest attainable {Format.Number(r.SmallestAttainableP)}, {r.Labellings} relabellings)";
         return new TestResult(name, new Estimate(r.Statistic, r.JackknifeStandardError, r.JackknifeDegreesOfFreedom, between), "", "p ≤ 0.05",
-            Raw(r.PValue, 1), interval, r.PValue > 1 - Level ? "within noise at this many replicates" : null) { SupportP = r.PValue, AgainstP = 1 };
+            Raw(r.PValue, 1), interval, r.PValue > 1 - Level ? "within noise at this many replicates" : null) { SupportP = r.PValue, AgainstP = 1, ReplicateBased = false };
     }
 
     /// <summary>A test that is shown and recorded but does not decide the claim.</summary>

@@ -11,6 +11,9 @@ namespace NtkRepro.Claims;
 /// <summary>A figure a claim needs that the results do not hold (its step has not run, or was not part of the preset).</summary>
 public sealed class MissingResultException(string message) : Exception(message);
 
+/// <summary>The results hold what a claim reads, but nothing in them can decide it (e.g. C17 with no claim to compare): not testable, with the reason.</summary>
+public sealed class NotTestableException(string message) : Exception(message);
+
 /// <summary>A robust figure a claim needs failed its gradient-masking checks: the claim is inconclusive, with the reason.</summary>
 public sealed class SuspectedMaskingException(string message) : Exception(message);
 
@@ -137,16 +140,20 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
         return list.Count > 0 ? list : throw new MissingResultException($"no evaluation of the {Schedule.Name(schedule)} run at epoch {epoch}");
     }
 
-    /// <summary>Accuracy over replicates and test images; a robust one is the worst case over the evaluation's attack and the masking suite.</summary>
-    /// <param name="requireMaskingChecks">A claim's figure must have passed the masking checks (else <see cref="SuspectedMaskingException"/>); a figure shown or recorded need not.</param>
-    /// <remarks>For a claim (masking checks required) a robust figure is read on the images the masking suite attacked, where the worst case covers every attack.</remarks>
+    /// <summary>
+    /// Accuracy over replicates and test images. A robust one is the preset's evaluation attack (the
+    /// paper's kind of attack: PGD, one restart) on every evaluation image; where a claim reads it
+    /// (<paramref name="requireMaskingChecks"/>) the masking suite is a check beside it: a failed
+    /// suite check, a transfer attack stronger than white-box, or a per-image worst case over the
+    /// suite that falls below the figure beyond its noise make the figure suspected of masking
+    /// (<see cref="SuspectedMaskingException"/>). A figure shown or recorded need not pass them.
+    /// </summary>
     public static Estimate Accuracy(IReadOnlyList<ReplicateEval> evals, bool robust, bool requireMaskingChecks = false) =>
-        Matrix(evals, robust, requireMaskingChecks, requireMaskingChecks && robust ? AttackedImages(evals) : null).Estimate();
+        Matrix(evals, robust, requireMaskingChecks, MaskingChecksWaived.Value && robust ? AttackedImages(evals) : null).Estimate();
 
     /// <summary>
     /// Accuracy of a minus accuracy of b, replicate paired with replicate (those both have), image
-    /// with image; for claims, so robust figures must pass the masking checks and are read on the
-    /// images the suite attacked on both sides.
+    /// with image; for claims, so robust figures must pass the masking checks.
     /// </summary>
     public static Estimate AccuracyDifference(IReadOnlyList<ReplicateEval> a, IReadOnlyList<ReplicateEval> b,
         bool robustA, bool robustB) => Trend([a, b], [1, -1], [robustA, robustB]);
@@ -154,20 +161,40 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     /// <summary>
     /// Σ_t w_t · accuracy_t over several figures, replicate paired with replicate (those all have),
     /// image with image: a contrast whose uncertainty carries both the replicate spread and the test
-    /// set's. Robust figures are read on the images the masking suite attacked in all of them.
+    /// set's. With the masking checks waived (the set-aside reading of a suspected claim) robust
+    /// figures are the per-image worst case on the images the suite attacked in all of them.
     /// </summary>
     public static Estimate Trend(IReadOnlyList<IReadOnlyList<ReplicateEval>> figures, IReadOnlyList<double> weights, IReadOnlyList<bool> robust)
     {
         var common = figures.Select(f => f.Select(x => x.Replicate)).Aggregate((x, y) => x.Intersect(y)).Order().ToList();
         if (common.Count == 0) throw new MissingResultException("no replicate has every figure");
         var paired = figures.Select(f => (IReadOnlyList<ReplicateEval>)f.Where(x => common.Contains(x.Replicate)).OrderBy(x => x.Replicate).ToList()).ToList();
-        int? images = robust.Any(r => r) ? AttackedImages(paired.Where((_, i) => robust[i]).SelectMany(f => f).ToList()) : null;
+        int? images = MaskingChecksWaived.Value && robust.Any(r => r) ? AttackedImages(paired.Where((_, i) => robust[i]).SelectMany(f => f).ToList()) : null;
         return CorrectnessMatrix.Weighted(weights, paired.Select((f, i) => Matrix(f, robust[i], true, images)).ToList()).Estimate();
     }
 
     /// <summary>The images every evaluation's masking suite attacked (the first ones); null when one ran without the suite (then all images, as PGD attacked them).</summary>
     private static int? AttackedImages(IReadOnlyList<ReplicateEval> evals) =>
         evals.All(e => e.Eval.Masking is not null) ? evals.Min(e => e.Eval.Masking!.Count) : null;
+
+    /// <summary>
+    /// How far the suite's per-image worst case lies below the evaluation attack's figure, on the
+    /// images the suite attacked, replicate paired with replicate: null when no replicate ran the
+    /// suite. The figure is suspected when the gap's lower 95% bound exceeds the figure's own
+    /// standard error (a stronger attack moves it by more than its noise).
+    /// </summary>
+    public static Estimate? WorstCaseGap(IReadOnlyList<ReplicateEval> evals)
+    {
+        var with = evals.Where(e => e.Eval.Masking is not null && e.Eval.RobustAccuracyValid).ToList();
+        if (with.Count == 0) return null;
+        int n = with.Min(e => e.Eval.Masking!.Count);
+        var pgd = CorrectnessMatrix.From(with.Select(e => PerImage(e.Eval.RobustCorrect).First(n)).ToList());
+        var worst = CorrectnessMatrix.From(with.Select(e => PerImage(e.Eval.WorstCaseRobustCorrect).First(n)).ToList());
+        return pgd.Minus(worst).Estimate();
+    }
+
+    private static Correctness PerImage(Correctness? bits) => bits ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step");
+
 
     private static readonly AsyncLocal<bool> MaskingChecksWaived = new();
 
@@ -192,9 +219,16 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
         var bits = evals.Select(e => Bits(e, robust, requireMaskingChecks)
             ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step"))
             .Select(c => images is int n ? c.First(n) : c).ToList();
-        if (robust && requireMaskingChecks && !MaskingChecksWaived.Value && TransferCheck(evals) is { TransferStronger: true } transfer)
+        var matrix = CorrectnessMatrix.From(bits);
+        if (!robust || !requireMaskingChecks || MaskingChecksWaived.Value) return matrix;
+        if (TransferCheck(evals) is { TransferStronger: true } transfer)
             throw new SuspectedMaskingException($"replicates {string.Join(", ", evals.Select(e => e.Replicate))}: {transfer.Describe()}");
-        return CorrectnessMatrix.From(bits);
+        var figure = matrix.Estimate();
+        if (WorstCaseGap(evals) is { } gap && gap.HasUncertainty && gap.Lower(0.95) > (figure.HasUncertainty ? figure.StandardError : 0))
+            throw new SuspectedMaskingException(
+                $"replicates {string.Join(", ", evals.Select(e => e.Replicate))}: the masking suite's per-image worst case lies {Format.Points(gap.Mean)} points below the evaluation attack on the images it attacked " +
+                $"(lower 95% bound {Format.Points(gap.Lower(0.95))}), beyond the figure's own standard error of {Format.Points(figure.StandardError)}");
+        return matrix;
     }
 
     /// <summary>The transfer check of a figure, pooled over its replicates that ran one; null when none did.</summary>
@@ -209,10 +243,12 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     /// <summary>
     /// A robust figure whose attack failed its sanity checks is not a figure: the claims that need it
     /// are not run. One whose masking checks failed is a figure, but one a claim cannot rest on.
+    /// With the checks waived, the per-image worst case over the suite is read instead.
     /// </summary>
     private static Correctness? Bits(ReplicateEval e, bool robust, bool requireMaskingChecks) =>
         !robust ? e.Eval.CleanCorrect
         : !e.Eval.RobustAccuracyValid ? throw new MissingResultException($"replicate {e.Replicate}: {e.Eval.RobustAccuracyInvalidReason}")
-        : requireMaskingChecks && !MaskingChecksWaived.Value && e.Eval.MaskingSuspicion is { } why ? throw new SuspectedMaskingException($"replicate {e.Replicate}: {why}")
-        : e.Eval.WorstCaseRobustCorrect;
+        : MaskingChecksWaived.Value ? e.Eval.WorstCaseRobustCorrect
+        : requireMaskingChecks && e.Eval.MaskingSuspicion is { } why ? throw new SuspectedMaskingException($"replicate {e.Replicate}: {why}")
+        : e.Eval.RobustCorrect;
 }

@@ -15,6 +15,7 @@ public static class Format
     /// <summary>"46.2% ± 1.3 (n = 4)" for a fraction shown as a percentage, "0.0123 ± 0.0021 (n = 4)" otherwise.</summary>
     public static string Estimate(Estimate e, string unit)
     {
+        if (double.IsNaN(e.Mean) && e.Replicates == 0) return "—";
         string mean = unit == "%" ? Percent(e.Mean) : Number(e.Mean);
         string se = !e.HasUncertainty ? "no spread measured" : unit == "%" ? "± " + Points(e.StandardError) : "± " + Number(e.StandardError);
         return $"{mean} {se} (n = {e.Replicates})";

@@ -129,16 +129,6 @@ public static class Premises
             return (verdict, $"benign final clean accuracy {Format.Estimate(e, Pct)}");
         });
 
-    /// <summary>Enough replicates for a t-based test: at least <paramref name="minimum"/> of every schedule the claim reads.</summary>
-    public static Premise EnoughReplicates(int minimum, params ScheduleKind[] schedules) => new("enough replicates",
-        $"at least {minimum} replicates of the {string.Join(" and ", schedules.Select(Schedule.Name))} runs",
-        d =>
-        {
-            var counts = schedules.Select(s => (s, n: d.Variant.Replicates(s).Count)).ToList();
-            return (counts.All(c => c.n >= minimum) ? PremiseVerdict.Met : PremiseVerdict.Unmet,
-                string.Join(", ", counts.Select(c => $"{c.n} {Schedule.Name(c.s)} replicates")));
-        });
-
     /// <summary>Enough replicates for the kernel permutation test to reach p ≤ 0.05: its smallest attainable p, 2 / C(n_a + n_b, n_b), at most 0.05.</summary>
     public static readonly Premise PermutationCanReachSignificance = new("enough replicates",
         "the permutation test's smallest attainable p, 2 / C(n_benign + n_AT, n_benign), is at most 0.05",

@@ -7,7 +7,7 @@ public enum Verdict
 {
     /// <summary>Every pre-registered test supports the claim at the 95% level.</summary>
     Reproduced,
-    /// <summary>A test is significant the other way.</summary>
+    /// <summary>A test is significant on the opposite side of the paper's direction (at 5%/k for the claim's k tests).</summary>
     Contradicted,
     /// <summary>Within noise: the report says how large an effect the data exclude.</summary>
     Inconclusive,
@@ -15,6 +15,10 @@ public enum Verdict
     NotTestable,
     /// <summary>Its steps have not run (no GPU, no data, or waiting for steps of the plan).</summary>
     NotRun,
+    /// <summary>No test is against the paper's direction, but one falls significantly short of the size the claim states (its margin).</summary>
+    BelowMargin,
+    /// <summary>The variant's plan does not run what the claim reads at all (a reduced scope, said where): a choice of the preset, not a missing step.</summary>
+    OutOfScope,
 }
 
 public static class VerdictText
@@ -25,15 +29,27 @@ public static class VerdictText
         Verdict.Contradicted => "contradicted",
         Verdict.Inconclusive => "inconclusive",
         Verdict.NotTestable => "not testable at this scale",
+        Verdict.BelowMargin => "direction reproduced, below the margin",
+        Verdict.OutOfScope => "out of scope (not planned)",
         _ => "not run",
     };
 
-    public static Verdict From(IEnumerable<Decision> decisions) => OneSided.All(decisions) switch
+    /// <summary>
+    /// The verdict of a claim's deciding tests: contradicted when any is; reproduced when all
+    /// support; below the margin when any falls short of its margin (and none contradicts);
+    /// inconclusive otherwise. The categories are exclusive by construction.
+    /// </summary>
+    public static Verdict From(IEnumerable<Decision> decisions)
     {
-        Decision.Supported => Verdict.Reproduced,
-        Decision.Contradicted => Verdict.Contradicted,
-        _ => Verdict.Inconclusive,
-    };
+        var list = decisions.ToList();
+        return list.Contains(Decision.Contradicted) ? Verdict.Contradicted
+            : list.Count > 0 && list.All(d => d == Decision.Supported) ? Verdict.Reproduced
+            : list.Contains(Decision.ShortOfMargin) ? Verdict.BelowMargin
+            : Verdict.Inconclusive;
+    }
+
+    /// <summary>A verdict that says something about the claim from its own tests (as opposed to not run, not testable or out of scope).</summary>
+    public static bool IsJudged(Verdict v) => v is Verdict.Reproduced or Verdict.Contradicted or Verdict.BelowMargin or Verdict.Inconclusive;
 }
 
 /// <summary>
@@ -46,14 +62,22 @@ public sealed record TestResult(string Name, Estimate Estimate, string Unit, str
     /// <summary>One-sided p of the effect the claim predicts; supported at ≤ 0.05.</summary>
     public double SupportP { get; init; } = 1;
 
-    /// <summary>One-sided p of the opposite; contradicts at ≤ 0.05/k within a claim of k deciding tests.</summary>
+    /// <summary>One-sided p of the opposite side of the paper's direction; contradicts at ≤ 0.05/k within a claim of k deciding tests.</summary>
     public double AgainstP { get; init; } = 1;
+
+    /// <summary>
+    /// One-sided p of falling short of the margin (the claim's size) where the margin differs from
+    /// the direction boundary; short of the margin at ≤ 0.05/k. 1 where the two coincide (then a
+    /// shortfall is a contradiction).
+    /// </summary>
+    public double ShortfallP { get; init; } = 1;
+
+    /// <summary>False where the estimate's per-replicate values are not replicates (a permutation test's pairs): the replicate premise does not count them.</summary>
+    public bool ReplicateBased { get; init; } = true;
 
     /// <summary>False: shown and recorded, but not part of the verdict.</summary>
     public bool Deciding { get; init; } = true;
 
-    /// <summary>The estimate lies on the claim's side of 0 (its lower 95% bound above 0) whatever its margin.</summary>
-    public bool DirectionHolds { get; init; }
 }
 
 /// <summary>
@@ -72,20 +96,30 @@ public sealed record ClaimVerdict(string Id, string Variant, string Statement, s
     public IReadOnlyList<PremiseResult> Premises { get; init; } = [];
 
     /// <summary>
-    /// The claim's p-value as one hypothesis, for the family-wise column: a reproduced claim's is the
-    /// largest of its tests' support p (all must hold), a contradicted one's the smallest against p times k; null otherwise.
+    /// The claim's p-value as one hypothesis, for the family-wise column, for every claim judged on
+    /// its own tests (null for the rest): a reproduced claim's is the largest of its tests' support
+    /// p (all must hold); a contradicted one's the smallest against p times k; one below the margin
+    /// the smallest shortfall p times k; an inconclusive one the smallest of the three (1 when its
+    /// figures were set aside for masking), so that the family's size does not depend on which
+    /// claims came out significant.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public double? FamilyP
     {
         get
         {
+            if (ReadsOtherClaims || !VerdictText.IsJudged(Verdict)) return null;
             var deciding = Tests.Where(t => t.Deciding).ToList();
+            if (deciding.Count == 0) return 1;
+            double support = deciding.Max(t => t.SupportP);
+            double against = Math.Min(1, deciding.Min(t => t.AgainstP) * deciding.Count);
+            double shortfall = Math.Min(1, deciding.Min(t => t.ShortfallP) * deciding.Count);
             return Verdict switch
             {
-                Verdict.Reproduced when !ReadsOtherClaims => deciding.Max(t => t.SupportP),
-                Verdict.Contradicted when !ReadsOtherClaims => Math.Min(1, deciding.Min(t => t.AgainstP) * deciding.Count),
-                _ => null,
+                Verdict.Reproduced => support,
+                Verdict.Contradicted => against,
+                Verdict.BelowMargin => shortfall,
+                _ => Math.Min(support, Math.Min(against, shortfall)),
             };
         }
     }

@@ -18,7 +18,8 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
     /// <summary>Steps whose estimated cost is below this many seconds share a worker with other ready steps.</summary>
     public double BatchSeconds { get; init; } = 20;
 
-    public sealed record Outcome(IReadOnlyList<string> Failed, IReadOnlyList<string> Blocked, IReadOnlyList<string> CheckFailed);
+    /// <param name="Computed">The steps the workers finished in this run.</param>
+    public sealed record Outcome(IReadOnlyList<string> Failed, IReadOnlyList<string> Blocked, IReadOnlyList<string> CheckFailed, IReadOnlySet<string> Computed);
 
     /// <param name="launch">Runs the steps (in order) in a worker and returns how it ended; called on a pool thread.</param>
     public Outcome Run(Func<IReadOnlyList<PlanStep>, WorkerExit> launch, Func<PlanStep, bool>? which = null)
@@ -35,6 +36,7 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
         double total = Math.Max(1, pending.Sum(s => s.ImagePasses)), finished = 0;
         var watch = Stopwatch.StartNew();
         int toCompute = pending.Count, reused = done.Count;
+        var toComputeKeys = pending.Select(s => s.Key).ToHashSet();
         progress.Log($"{toCompute} steps to compute with {jobs} worker(s), {steps.Count - toCompute} reused; the cost model says {Eta.Short(TimeSpan.FromHours(plan.Hours(pending) / jobs))} of wall time");
 
         string title = $"preset {plan.Preset.Name}";
@@ -82,7 +84,7 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
             progress.Log($"not run: {s.Key} (it depends on steps outside this selection that have not run: {string.Join(", ", s.DependsOn.Where(d => !done.Contains(d)).Take(3))})");
         }
         foreach (var b in blocked.Except(pending.Select(s => s.Key))) progress.Log($"not run: {b} (a step it depends on failed)");
-        return new Outcome(failed, blocked.ToList(), checkFailed);
+        return new Outcome(failed, blocked.ToList(), checkFailed, done.Where(toComputeKeys.Contains).ToHashSet());
     }
 
     private List<PlanStep> Batch(List<PlanStep> ready)
@@ -92,7 +94,7 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
         double cost = ready[0].ImagePasses;
         foreach (var s in ready.Skip(1))
         {
-            if (cost + s.ImagePasses > limit) break;
+            if (limit <= 0 || cost + s.ImagePasses > limit) break;
             batch.Add(s);
             cost += s.ImagePasses;
         }

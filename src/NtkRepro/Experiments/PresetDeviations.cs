@@ -50,6 +50,21 @@ public static class PresetDeviations
         If(p.Masking != paper.Masking, $"gradient-masking suite (beyond the paper): {Suite(p.Masking)} instead of {Suite(paper.Masking)}");
         If(!(p.EigenImages?.Classes ?? []).SequenceEqual(paper.EigenImages?.Classes ?? []),
             $"eigen-images (C16) of {Classes(p.EigenImages)} instead of {Classes(paper.EigenImages)}");
+        d.AddRange(OnPurpose(p));
+        return d;
+    }
+
+    /// <summary>What the code does differently from the authors' code by design, whatever the preset: named so a reader need not find it in the source.</summary>
+    public static IReadOnlyList<string> OnPurpose(Preset p)
+    {
+        var d = new List<string>
+        {
+            "on purpose: every schedule of a replicate starts from its own initial weights (the authors give the benign, adversarial and 50/50 runs of one seed the same ones), so the runs the kernel permutation test relabels are exchangeable evidence",
+            "on purpose: one kernel image subset for every replicate (the authors draw it per seed), so kernels of different replicates can be compared with each other",
+            "on purpose: ‖Δf‖²/‖f₀‖² is a ratio of means over the test images, not a mean of per-image ratios, which images with f₀ near 0 would dominate",
+        };
+        if (p.EigenImages is { } e && e.Display.Negatives != 3)
+            d.Add($"on purpose: eigen-images draw {e.Display.Negatives} negative direction{(e.Display.Negatives == 1 ? "" : "s")} (the authors' script draws 3); C16 reads the top eigenvectors only");
         return d;
     }
 }

@@ -88,7 +88,8 @@ public sealed record VariantResults(
     IReadOnlyList<ChildResult> Children,
     IReadOnlyList<ChildResult> FixedKernel,
     IReadOnlyList<KernelDistance> KernelDistances,
-    IReadOnlyList<EigenImageRun>? EigenImages = null)
+    IReadOnlyList<EigenImageRun>? EigenImages = null,
+    VariantScope? Scope = null)
 {
     /// <summary>Every child, benign stage 2 first, then the section-7 runs.</summary>
     [JsonIgnore] public IEnumerable<ChildResult> AllChildren => Children.Concat(FixedKernel);
@@ -130,6 +131,12 @@ public sealed record VariantResults(
     /// <summary>Replicates of a schedule with a stage-1 run collected.</summary>
     public IReadOnlyList<int> Replicates(ScheduleKind schedule) => Stage1.Where(s => s.Schedule == schedule).Select(s => s.Replicate).Distinct().ToList();
 }
+
+/// <summary>
+/// What a variant's plan runs at all (a reduced radius runs less): a claim that reads something it
+/// leaves out is out of scope there, not waiting for a step. Null in results that do not say.
+/// </summary>
+public sealed record VariantScope(IReadOnlyList<ScheduleKind> Schedules, bool SectionSeven, bool EigenImages, string Description);
 
 /// <summary>How much of the plan the store holds.</summary>
 public sealed record PlanProgress(int StepsDone, int StepsTotal, IReadOnlyList<string> Waiting)

@@ -20,6 +20,9 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
     private readonly StepContext _context = new(plan, store, device, progress, dataOption);
     private readonly List<FailedStepChecks> _failed = [];
 
+    /// <summary>Steps that worker processes of this same invocation computed (reproduce --jobs): reused here, but not cached from an earlier run.</summary>
+    public IReadOnlySet<string> ComputedByWorkers { get; init; } = new HashSet<string>();
+
     public Plan Plan => plan;
     public ArtifactStore Store => store;
     public StepRegistry Kinds => kinds;
@@ -49,8 +52,9 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
     private StepTiming Reuse(PlanStep step, IStepKind kind)
     {
         var earlier = store.ReadTiming(step.Key);
-        progress.Log($"reused: {step.Key}{(earlier is null ? "" : $" ({earlier.Seconds:F0}s when computed)")}");
-        return (earlier ?? new StepTiming(step.Key, 0, true, "unknown")) with { Cached = true, Kind = kind.TimingGroup(step) };
+        bool ranNow = ComputedByWorkers.Contains(step.Key);
+        if (!ranNow) progress.Log($"reused: {step.Key}{(earlier is null ? "" : $" ({earlier.Seconds:F0}s when computed)")}");
+        return (earlier ?? new StepTiming(step.Key, 0, true, "unknown")) with { Cached = !ranNow, Kind = kind.TimingGroup(step) };
     }
 
     private StepTiming Execute(PlanStep step, IStepKind kind)

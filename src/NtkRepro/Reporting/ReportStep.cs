@@ -39,9 +39,11 @@ public static class Reproduction
     public sealed record Outcome(ReproductionResults Results, IReadOnlyList<StepTiming> Timings, IReadOnlyList<FailedStepChecks> Failed);
 
     /// <param name="which">The steps to run or reuse (default: all); the report step always runs.</param>
-    public static Outcome Run(Plan plan, ArtifactStore store, Device device, IProgressSink progress, string? dataOption, Func<PlanStep, bool>? which = null)
+    /// <param name="computedByWorkers">Steps that worker processes of this invocation computed: timed as run now, not cached.</param>
+    public static Outcome Run(Plan plan, ArtifactStore store, Device device, IProgressSink progress, string? dataOption, Func<PlanStep, bool>? which = null,
+        IReadOnlySet<string>? computedByWorkers = null)
     {
-        using var executor = new StepExecutor(plan, store, device, progress, dataOption, ReportStep.All);
+        using var executor = new StepExecutor(plan, store, device, progress, dataOption, ReportStep.All) { ComputedByWorkers = computedByWorkers ?? new HashSet<string>() };
         var timings = InProcessExecutor.Run(executor, progress, which is null ? null : s => s.Key == Plan.ReportKey || which(s));
         var results = ReportStep.Kind.Read(plan, store, plan.Step(Plan.ReportKey))
                       ?? throw new InvalidOperationException($"{store.ResultsPath}: the report step wrote no results");

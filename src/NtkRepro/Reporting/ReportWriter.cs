@@ -94,6 +94,8 @@ public static partial class ReportWriter
         Verdict.Contradicted => "❌ contradicted",
         Verdict.Inconclusive => "➖ inconclusive",
         Verdict.NotTestable => "⚪ not testable at this scale",
+        Verdict.BelowMargin => "🔸 direction reproduced, below the margin",
+        Verdict.OutOfScope => "◻️ out of scope (not planned)",
         _ => "— not run",
     };
 
@@ -102,8 +104,18 @@ public static partial class ReportWriter
         md.AppendLine("## Claims");
         md.AppendLine();
         md.AppendLine("Each claim is a set of tests written before any result (`src/NtkRepro/Claims/ClaimRegistry.cs`): a statistic, the direction the paper predicts, " +
-                      "and a rule at the 95% level, one-sided unless said otherwise. **Reproduced**: every test supports the claim; **contradicted**: a test is significant the other way; " +
-                      "**inconclusive**: within noise (the table says which effects the data exclude); **not testable** at this scale (with the reason); **not run** (steps missing).");
+                      "and a rule at the 95% level, one-sided unless said otherwise. **Reproduced**: every test supports the claim; **contradicted**: a test is significant on the opposite side of the paper's direction (at 5%/k for the claim's k tests); " +
+                      "**direction reproduced, below the margin**: no test is against the paper's direction, but one falls significantly short of the size the claim states; " +
+                      "**inconclusive**: within noise (the table says which effects the data exclude), or a robust figure it reads is suspected of gradient masking; **not testable** at this scale (an unmet premise, too few replicates contributing to a test, or a figure with no spread at all, named); " +
+                      "**out of scope**: this variant's plan does not run what the claim reads (a reduced radius); **not run** (steps missing). " +
+                      "Robust figures are the preset's evaluation attack (PGD, one restart, the paper's kind) on every evaluation image; the masking suite (stronger white-box attacks, APGD-CE, transfer, an ε sweep) on a subset is a check beside them: a per-image worst case that falls below the figure by more than its standard error (lower 95% bound of the gap) makes the claim inconclusive, masking suspected. " +
+                      "Ratios (C4, C5, C6, C14) are tested on the log scale: geometric means over replicates.");
+        md.AppendLine();
+        md.AppendLine("**How to read it, and the design's known limits.** The premises are measured on figures the claims do not test, but not on independent data: " +
+                      "the stage-1 fit premise and C4/C5 look at the same phase of training (a run that fits late has a kernel that settles late), so an unmet fit premise and a failing C4/C5 are not two findings. " +
+                      "C16's proxy for 'visually interpretable' is the low-frequency energy of the eigen-images; adversarial training is known to favour smooth, low-frequency directions, so the proxy is expected to favour AT whatever a person would see: read C16 with the images. " +
+                      "C17 reads other claims' verdicts: it is contradicted only when a claim compared is contradicted at 8/255 below 0.05/J for the J claims compared. " +
+                      "Figures at a floor or ceiling (every image broken at 8/255, say) carry no spread and decide nothing; the claims that read them are not testable at this scale.");
         md.AppendLine();
         if (r.Variants.Count > 1) SideBySide(md, r, verdicts);
         var familyWise = ClaimRegistry.FamilyWise(verdicts);
@@ -120,13 +132,13 @@ public static partial class ReportWriter
             {
                 string measured = v.Tests.Count == 0 ? Cell(v.Measured)
                     : string.Join("<br>", v.Tests.Select(t => Cell($"{t.Name}: {Format.Estimate(t.Estimate, t.Unit)}{(t.Deciding ? "" : " (shown, not deciding)")}")))
-                      + (v.Measured.Contains("direction reproduced") ? "<br>direction reproduced, size below the margin" : "");
+                      + (v.Measured.Contains("paper's side of its direction") ? "<br>every estimate on the paper's side of its direction, within noise" : "");
                 string interval = v.Tests.Count == 0 ? "" : string.Join("<br>", v.Tests.Select(t => Cell(t.Interval + (t.Decision == Statistics.Decision.Undecided && t.Excluded is { } x ? $"; {x}" : ""))));
-                string family = familyWise.TryGetValue((v.Id, v.Variant), out var holds) ? holds ? "holds" : "does not hold" : "";
+                string family = familyWise.TryGetValue((v.Id, v.Variant), out var holds) ? holds ? "holds" : "does not hold" : v.FamilyP is not null ? "—" : "";
                 md.AppendLine($"| {v.Id} | {Cell(v.Statement)} | {Cell(v.Statistic)} | {measured} | {interval} | {Cell(v.Rule)} | {PremiseCell(v)} | {Badge(v.Verdict)} | {family} |");
             }
             md.AppendLine();
-            md.AppendLine($"A claim is contradicted only when one of its k deciding tests is significant the other way at 5%/k. The last column takes the {familyWise.Count(f => f.Key.Variant == group.Key)} decided claims of this variant together (Holm, family-wise 5%): \"does not hold\" marks a verdict that is significant alone but not among them.");
+            md.AppendLine($"A claim is contradicted only when one of its k deciding tests is significant on the opposite side of the paper's direction at 5%/k. The last column takes all {ClaimRegistry.FamilySize(group)} claims of this variant judged on their own tests together, decided or not (Holm, family-wise 5%, so the family does not depend on which came out significant): \"does not hold\" marks a verdict that is significant alone but not among them; \"—\" a claim in the family that decided nothing.");
             md.AppendLine();
             ScaleParagraph(md, r, group.ToList());
             PremiseTable(md, group.ToList());

@@ -13,7 +13,8 @@ namespace NtkRepro.Runs;
 /// Stage 2: a child of a stage-1 checkpoint under standard, linearized or centered dynamics,
 /// trained benignly or adversarially (section 7). Linearized and centered children keep the
 /// parent's parameters and BN statistics frozen; a standard child is a copy of the parent that
-/// trains like stage 1 (BN batch statistics), with the stage-2 hyper-parameters. Benign
+/// trains with the stage-2 hyper-parameters and, as the authors' code does by default, its
+/// parent's BatchNorm statistics frozen (<c>Stage2Config.LooseBatchNorm</c> trains them instead). Benign
 /// linearized/centered children train on cached Jacobian rows where they fit (<see cref="TrainingRoute"/>).
 /// </summary>
 public static class Stage2

@@ -9,6 +9,8 @@ public enum Decision
     Contradicted,
     /// <summary>Within noise.</summary>
     Undecided,
+    /// <summary>On the predicted side of the paper's direction (or not significantly against it), but significantly short of the margin the claim's size needs.</summary>
+    ShortOfMargin,
 }
 
 /// <summary>

@@ -39,6 +39,24 @@ public sealed record Estimate(double Mean, double StandardError, double DegreesO
         return new Estimate(a.Mean - b.Mean, Math.Sqrt(va + vb), dof, perReplicate);
     }
 
+    /// <summary>
+    /// a / b − 1 for two independent groups, its standard error by the delta method:
+    /// Var ≈ SE_a² / b² + a² SE_b² / b⁴ (the denominator's uncertainty counts), degrees of freedom
+    /// by Welch–Satterthwaite over the two terms. Per-replicate values are a's over b's mean.
+    /// </summary>
+    public static Estimate RelativeDifference(Estimate a, Estimate b)
+    {
+        if (b.Mean == 0) throw new ArgumentException("a relative difference needs a denominator other than 0");
+        var perReplicate = a.PerReplicate.Select(x => x / b.Mean - 1).ToList();
+        double mean = a.Mean / b.Mean - 1;
+        if (!a.HasUncertainty || !b.HasUncertainty) return new Estimate(mean, double.NaN, 0, perReplicate);
+        double va = a.StandardError * a.StandardError / (b.Mean * b.Mean);
+        double vb = a.Mean * a.Mean * b.StandardError * b.StandardError / Math.Pow(b.Mean, 4);
+        double total = va + vb;
+        double dof = total == 0 ? Math.Min(a.DegreesOfFreedom, b.DegreesOfFreedom) : total * total / (va * va / a.DegreesOfFreedom + vb * vb / b.DegreesOfFreedom);
+        return new Estimate(mean, Math.Sqrt(total), dof, perReplicate);
+    }
+
     /// <summary>This estimate divided by a positive constant (a unit change); the uncertainty scales with it.</summary>
     public Estimate Scaled(double factor) =>
         this with { Mean = Mean * factor, StandardError = StandardError * Math.Abs(factor), PerReplicate = PerReplicate.Select(v => v * factor).ToList() };

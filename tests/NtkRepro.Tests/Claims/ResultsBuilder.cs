@@ -38,12 +38,22 @@ public sealed record ResultsBuilder
     /// <summary>A child's training loss after each of its epochs (1-based) of <see cref="ChildEpochs"/>: flat from the start by default, so converged.</summary>
     public Func<ChildId, int, int, double> ChildLoss { get; init; } = (c, e, r) => 0.5 + 0.001 * ((e + r) % 3);
     public const int ChildEpochs = 8;
+    /// <summary>Replicate-to-replicate noise of the kernel ratios (late velocities, distances to the final kernel, the latest first-order ratio): a factor exp(Jitter·(r − 1.5)).</summary>
+    public double Jitter { get; init; }
+    /// <summary>The switch run's final kernel sits with the benign kernels instead of the AT ones (C7 the other way).</summary>
+    public bool SwitchEndsBenign { get; init; }
+    /// <summary>What the variant's plan runs at all (null: not said, as in results that predate scopes).</summary>
+    public VariantScope? Scope { get; init; }
+    /// <summary>Every child's correctness is drawn on the same images (nested sets), so paired differences between children carry little image noise.</summary>
+    public bool SameImagesForChildren { get; init; }
     /// <summary>Spawn epochs of the children (parents are evaluated there too); the last is the end of stage 1.</summary>
     public IReadOnlyList<double> SpawnEpochs { get; init; } = [1, T];
     /// <summary>Optimizer steps of a benign epoch; a mixture AT epoch takes twice as many.</summary>
     public const int StepsPerEpoch = 10;
 
     private static double Wobble(int r) => (r - 1.5) * 0.002;
+
+    private double Noise(int r) => Math.Exp(Jitter * (r - 1.5));
 
     /// <summary>Correctness bits with the given accuracy, shifted by replicate so that replicates differ a little.</summary>
     public static string Bits(double accuracy, int replicate, int salt = 0)
@@ -72,9 +82,10 @@ public sealed record ResultsBuilder
             for (int r = 0; r < Replicates; r++)
             {
                 double w = Wobble(r);
-                var points = epochs.Select(e => new KernelPoint(e, e == T ? 0 : DistanceToFinal(kind, e) * (1 + w), EffectiveRank(kind) * (1 + w), Specialization(kind) + w)).ToList();
-                var velocities = epochs.Zip(epochs.Skip(1)).Select(p => new KernelMetrics.Velocity(p.First, p.Second, Velocity(kind, p.Second) * (1 + w))).ToList();
-                var oneEpoch = Enumerable.Range(0, T).Select(a => new KernelMetrics.Velocity(a, a + 1, Velocity(kind, a + 1) * (1 + w))).ToList();
+                double n = Noise(r);
+                var points = epochs.Select(e => new KernelPoint(e, e == T ? 0 : DistanceToFinal(kind, e) * (1 + w) * (e > 0 ? n : 1), EffectiveRank(kind) * (1 + w), Specialization(kind) + w)).ToList();
+                var velocities = epochs.Zip(epochs.Skip(1)).Select(p => new KernelMetrics.Velocity(p.First, p.Second, Velocity(kind, p.Second) * (1 + w) * (p.Second > 1 ? n : 1))).ToList();
+                var oneEpoch = Enumerable.Range(0, T).Select(a => new KernelMetrics.Velocity(a, a + 1, Velocity(kind, a + 1) * (1 + w) * (a >= 1 ? n : 1))).ToList();
                 var (clean, robust) = kind == ScheduleKind.Switch ? (0.5, 0.25) : Parent(kind, T);
                 var curve = Enumerable.Range(0, T).Select(e =>
                 {
@@ -93,7 +104,8 @@ public sealed record ResultsBuilder
                     foreach (var d in new[] { Dynamics.Standard, Dynamics.Linearized, Dynamics.Centered })
                     {
                         var (c, rob) = Child(p, t, d);
-                        children.Add(MakeChild(new ChildId(p, t, d, false), r, Eval(c, rob, r, 20 + 3 * (int)p + (int)d, d == Dynamics.Linearized ? FirstOrderRatio(t) * (1 + Wobble(r)) : null)));
+                        children.Add(MakeChild(new ChildId(p, t, d, false), r, Eval(c, rob, r, SameImagesForChildren ? 20 : 20 + 3 * (int)p + (int)d,
+                            d == Dynamics.Linearized ? FirstOrderRatio(t) * (1 + Wobble(r)) * (t == SpawnEpochs[^1] ? Noise(r) : 1) : null)));
                     }
                 }
             fixedKernel.Add(MakeChild(new ChildId(ScheduleKind.Benign, T, Dynamics.Centered, true), r, Eval(FixedKernel.Clean, FixedKernel.Robust, r, 40)));
@@ -110,7 +122,7 @@ public sealed record ResultsBuilder
             foreach (var f in finals.Where(f => f.Schedule != ScheduleKind.Switch))
                 distances.Add(new KernelDistance(new KernelRef(ScheduleKind.Switch, r, K), f,
                     (f.Schedule == ScheduleKind.Benign ? WithinDistance : BetweenDistance) + Wobble(r) * (1 + f.Replicate)));
-        var v = new VariantResults(variant, stage1, parents, children, fixedKernel, distances);
+        var v = new VariantResults(variant, stage1, parents, children, fixedKernel, distances, Scope: Scope);
         return new ReproductionResults("mini", Scale, "d", "m", T, K, Replicates, SpawnEpochs, [], [v], new PlanProgress(1, 1, []), [], "");
     }
 
@@ -147,5 +159,5 @@ public sealed record ResultsBuilder
     }
 
     /// <summary>The switch run ends on the adversarial side.</summary>
-    private static int Side(ScheduleKind k) => k == ScheduleKind.Benign ? 0 : 1;
+    private int Side(ScheduleKind k) => k == ScheduleKind.Benign || (k == ScheduleKind.Switch && SwitchEndsBenign) ? 0 : 1;
 }
