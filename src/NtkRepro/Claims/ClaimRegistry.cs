@@ -146,7 +146,7 @@ public static class ClaimRegistry
 
         new("C7", "Fig 1b", "50/50 run: the kernel settles at the benign kernel, then moves to the adversarial kernel after the switch", "qualitative",
             "per switch replicate, against the final kernels of every benign and AT replicate: at the switch, mean S to AT − mean S to benign, less ½(W_AT − W_benign) (W: a schedule's mean pairwise final-kernel distance, the bias unequal spreads put into a mean distance); at the end, mean S to benign − mean S to AT, less ½(W_benign − W_AT); uncertainty by the leave-one-run-out jackknife over the switch, benign and AT runs (they share the reference kernels)",
-            "both differences: lower 95% bound above 0 (t with the smallest group's replicates − 1 degrees of freedom)",
+            "both differences: lower 95% bound above 0 (t with Welch–Satterthwaite degrees of freedom over the groups' jackknife terms, at least the smallest group's replicates − 1)",
             NotAt(),
             d =>
             {
