@@ -96,6 +96,21 @@ public class StatisticsTests
         Assert.Equal(0.1, DistancePermutationTest.Run(new double[6, 6], 3).SmallestAttainableP, 12);
     }
 
+    [Fact]
+    public void ASampledPermutationTestCountsTheObservedLabellingSoItsPIsNeverZero()
+    {
+        // Two groups of 10: C(20, 10) = 184,756 labellings, more than the 2,000 sampled; no sampled one separates as well.
+        int n = 20;
+        var d = new double[n, n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                d[i, j] = i == j ? 0 : (i < 10) == (j < 10) ? 0.1 : 0.5;
+        var r = DistancePermutationTest.Run(d, 10, samples: 2000);
+        Assert.Equal(2000, r.Labellings);
+        Assert.Equal(1.0 / 2001, r.PValue, 12);
+        Assert.Equal(1.0 / 2001, r.SmallestAttainableP, 12);
+    }
+
     /// <summary>
     /// Oracle by simulation: over many independent draws of two groups of points (Gaussian, the
     /// second shifted), the jackknife standard error of the between − within statistic agrees with
