@@ -253,6 +253,20 @@ public static class Tests
             Raw(r.PValue, 1), interval, r.PValue > 1 - Level ? "within noise at this many replicates" : null) { SupportP = r.PValue, AgainstP = 1, ReplicateBased = false };
     }
 
+    /// <summary>
+    /// A statistic tested by relabelling two groups of reference objects (<see cref="LabelPermutation"/>):
+    /// supported when its upper p ≤ 0.05, against the claim when its lower p is small (the
+    /// statistic significantly on the wrong side). The estimate keeps its replicate spread (e.g. a
+    /// jackknife) for display and for comparing reruns; the decision reads only the permutation p.
+    /// </summary>
+    public static TestResult Relabelled(string name, Estimate e, LabelPermutation.Result r, string relabelled)
+    {
+        string interval = $"one-sided p = {Format.Number(r.UpperP)} (against: {Format.Number(r.LowerP)}) over {r.Labellings} {(r.Exact ? "" : "sampled ")}relabellings of the {relabelled} " +
+                          $"(smallest attainable {Format.Number(r.SmallestAttainableP)})";
+        return new TestResult(name, e, "", "p ≤ 0.05", Raw(r.UpperP, r.LowerP), interval, r.UpperP > 1 - Level && r.LowerP > 1 - Level ? "within noise at this many replicates" : null)
+        { SupportP = r.UpperP, AgainstP = r.LowerP };
+    }
+
     /// <summary>A test that is shown and recorded but does not decide the claim.</summary>
     public static TestResult Shown(TestResult t) => t with { Deciding = false };
 

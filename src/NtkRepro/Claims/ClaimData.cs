@@ -65,26 +65,21 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     /// <summary>
     /// A statistic of several groups of runs and its leave-one-run-out jackknife spread: the runs
     /// share reference kernels, so the replicate values are not independent. The statistic is
-    /// recomputed with each run of each group left out; SE² = (m − 1)/m · Σ(θ₍ⱼ₎ − θ̄)² over the m
-    /// runs; degrees of freedom the smallest group's size minus 1. Per-replicate values are the
-    /// statistic's terms for the first group (what the report shows).
+    /// recomputed with each run of each group left out, and each group's spread counts as a sample
+    /// of its own (<see cref="GroupedJackknife"/>, with its degrees of freedom). Per-replicate values
+    /// are the statistic's terms for the first group (what the report shows).
     /// </summary>
     public static Estimate Jackknife(IReadOnlyDictionary<ScheduleKind, IReadOnlyList<int>> groups, ScheduleKind first,
         Func<IReadOnlyDictionary<ScheduleKind, IReadOnlyList<int>>, IReadOnlyList<double>> terms)
     {
         var full = terms(groups);
-        var leftOut = new List<double>();
-        foreach (var (kind, runs) in groups)
-            foreach (var r in runs)
-            {
-                var without = groups.ToDictionary(g => g.Key, g => g.Key == kind ? (IReadOnlyList<int>)g.Value.Where(x => x != r).ToList() : g.Value);
-                leftOut.Add(terms(without).Average());
-            }
-        int m = leftOut.Count;
-        double mean = leftOut.Average();
-        double se = Math.Sqrt((m - 1.0) / m * leftOut.Sum(x => (x - mean) * (x - mean)));
-        int dof = groups.Values.Min(g => g.Count) - 1;
-        return new Estimate(full.Average(), dof > 0 ? se : double.NaN, Math.Max(0, dof), full);
+        var leftOut = groups.Select(group => (IReadOnlyList<double>)group.Value.Select(r =>
+        {
+            var without = groups.ToDictionary(g => g.Key, g => g.Key == group.Key ? (IReadOnlyList<int>)g.Value.Where(x => x != r).ToList() : g.Value);
+            return terms(without).Average();
+        }).ToList()).ToList();
+        var (se, dof) = GroupedJackknife.Of(leftOut);
+        return new Estimate(full.Average(), se, dof, full);
     }
 
     /// <summary>The kernel series of every replicate of a schedule that has one.</summary>

@@ -6,7 +6,10 @@ namespace NtkRepro.Statistics;
 /// mean distance between groups − mean distance within groups (the average of the two groups'
 /// within means); its one-sided p-value counts the relabellings of the pooled objects into
 /// groups of the same sizes whose statistic is at least the observed one. Exact when the
-/// relabellings are few, otherwise a seeded random sample of them. Assumes only exchangeability.
+/// relabellings are few (the count over all of them, the observed one among them), otherwise a
+/// seeded random sample of them, with p = (1 + count) / (1 + samples): the observed labelling
+/// counts as one of the sample, so p is never 0 and stays valid (Phipson and Smyth 2010).
+/// Assumes only exchangeability.
 /// With n objects per group the smallest attainable p is 2 / C(2n, n) (a labelling and its swap
 /// give the same statistic): 0.1 for n = 3, 0.029 for n = 4, 0.008 for n = 5.
 /// The statistic's own spread (for comparing it between runs, not for the decision) is the
@@ -32,8 +35,9 @@ public static class DistancePermutationTest
         bool exact = exactCount <= samples;
         double smallest = SmallestP(n, firstGroupSize);
         var (se, dof) = Jackknife(distances, observed);
-        return new Result(stat, between, within, (double)atLeast / labellings.Count, exact ? smallest : Math.Max(smallest, 1.0 / labellings.Count), labellings.Count,
-            se, dof);
+        return new Result(stat, between, within,
+            exact ? (double)atLeast / labellings.Count : (1.0 + atLeast) / (1.0 + labellings.Count),
+            exact ? smallest : Math.Max(smallest, 1.0 / (1.0 + labellings.Count)), labellings.Count, se, dof);
     }
 
     /// <summary>The smallest p any labelling of <paramref name="n"/> objects into groups of <paramref name="firstGroupSize"/> and the rest can give (exact test).</summary>

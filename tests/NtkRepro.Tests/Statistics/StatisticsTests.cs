@@ -96,6 +96,76 @@ public class StatisticsTests
         Assert.Equal(0.1, DistancePermutationTest.Run(new double[6, 6], 3).SmallestAttainableP, 12);
     }
 
+    /// <summary>Mean of the second group − mean of the first, over pooled values.</summary>
+    private static Func<IReadOnlyList<int>, IReadOnlyList<int>, double> MeanDifference(double[] v) =>
+        (first, second) => second.Average(i => v[i]) - first.Average(i => v[i]);
+
+    [Fact]
+    public void ALabelPermutationCountsTheRelabellingsAtLeastAndAtMostTheObservedStatistic()
+    {
+        // Values {1, 2, 10, 20} in two pairs: the 6 relabellings give 13.5, 5.5, −4.5, 4.5, −5.5, −13.5 (by hand).
+        var top = LabelPermutation.Run(2, 2, MeanDifference([1, 2, 10, 20]));
+        Assert.Equal(13.5, top.Statistic, 12);
+        Assert.Equal(1.0 / 6, top.UpperP, 12);   // only itself
+        Assert.Equal(1.0, top.LowerP, 12);       // every one is at most it
+        Assert.Equal(6, top.Labellings);
+        Assert.True(top.Exact);
+        Assert.Equal(1.0 / 6, top.SmallestAttainableP, 12);
+        // The same values ordered so that the observed split {2, 10} | {1, 20} gives 4.5: three at least it, four at most.
+        var middle = LabelPermutation.Run(2, 2, MeanDifference([2, 10, 1, 20]));
+        Assert.Equal(4.5, middle.Statistic, 12);
+        Assert.Equal(3.0 / 6, middle.UpperP, 12);
+        Assert.Equal(4.0 / 6, middle.LowerP, 12);
+        // Unequal sizes, values 0, 2, 4 split one and two: the first group {0}, {2} or {4} gives 3, 0 or −3.
+        var unequal = LabelPermutation.Run(1, 2, MeanDifference([0, 2, 4]));
+        Assert.Equal(3, unequal.Statistic, 12);
+        Assert.Equal(1.0 / 3, unequal.UpperP, 12);
+        Assert.Equal(1.0 / 20, LabelPermutation.SmallestP(3, 3), 12);
+        Assert.Equal(1.0 / 70, LabelPermutation.SmallestP(4, 4), 12);
+    }
+
+    [Fact]
+    public void ASampledLabelPermutationCountsTheObservedLabellingSoItsPIsNeverZero()
+    {
+        // 10 + 10: C(20, 10) = 184,756 relabellings, more than the 2,000 sampled; none sampled separates as well (seeded).
+        var v = Enumerable.Range(0, 20).Select(i => (double)i).ToArray();
+        var r = LabelPermutation.Run(10, 10, MeanDifference(v), samples: 2000, seed: 3);
+        Assert.False(r.Exact);
+        Assert.Equal(2000, r.Labellings);
+        Assert.Equal(1.0 / 2001, r.UpperP, 12);
+        Assert.Equal(1.0, r.LowerP, 12);
+        Assert.Equal(1.0 / 2001, r.SmallestAttainableP, 12);
+    }
+
+    [Fact]
+    public void ALabelPermutationIsExactUnderExchangeability()
+    {
+        // Oracle by simulation: i.i.d. values, 4 + 4; the one-sided p ≤ 0.05 at most in 3 of 70 labellings' share (4.3%).
+        var rng = new Random(11);
+        int rejected = 0, trials = 2000;
+        for (int t = 0; t < trials; t++)
+        {
+            var v = Enumerable.Range(0, 8).Select(_ => rng.NextDouble()).ToArray();
+            rejected += LabelPermutation.Run(4, 4, MeanDifference(v)).UpperP <= 0.05 ? 1 : 0;
+        }
+        Assert.InRange(rejected / (double)trials, 0.03, 0.056);
+    }
+
+    [Fact]
+    public void ASampledPermutationTestCountsTheObservedLabellingSoItsPIsNeverZero()
+    {
+        // Two groups of 10: C(20, 10) = 184,756 labellings, more than the 2,000 sampled; no sampled one separates as well.
+        int n = 20;
+        var d = new double[n, n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                d[i, j] = i == j ? 0 : (i < 10) == (j < 10) ? 0.1 : 0.5;
+        var r = DistancePermutationTest.Run(d, 10, samples: 2000);
+        Assert.Equal(2000, r.Labellings);
+        Assert.Equal(1.0 / 2001, r.PValue, 12);
+        Assert.Equal(1.0 / 2001, r.SmallestAttainableP, 12);
+    }
+
     /// <summary>
     /// Oracle by simulation: over many independent draws of two groups of points (Gaussian, the
     /// second shifted), the jackknife standard error of the between − within statistic agrees with
