@@ -60,6 +60,10 @@ public sealed record Claim(
                 : $". Set aside, the worst-case figures would make it {VerdictText.Of(VerdictOf(setAside))}: {string.Join("; ", setAside.Select(Describe))}";
             return Make(Verdict.Inconclusive, "a robust figure it needs may be masked: " + e.Message + reading) with { MaskingSuspected = true, SetAsideTests = setAside };
         }
+        catch (NotMeasuredException e)
+        {
+            return Make(Verdict.NotTestable, e.Message);
+        }
         catch (MissingResultException e)
         {
             var waiting = results.Progress.Complete ? "" : $" (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)";

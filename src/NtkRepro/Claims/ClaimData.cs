@@ -11,6 +11,9 @@ namespace NtkRepro.Claims;
 /// <summary>A figure a claim needs that the results do not hold (its step has not run, or was not part of the preset).</summary>
 public sealed class MissingResultException(string message) : Exception(message);
 
+/// <summary>A figure a claim needs is not measured for this variant by design (specialization on CIFAR-100): the claim is not testable there.</summary>
+public sealed class NotMeasuredException(string message) : Exception(message);
+
 /// <summary>A robust figure a claim needs failed its gradient-masking checks: the claim is inconclusive, with the reason.</summary>
 public sealed class SuspectedMaskingException(string message) : Exception(message);
 
