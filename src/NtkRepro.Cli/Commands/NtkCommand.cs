@@ -47,7 +47,7 @@ public static class NtkCommand
                     AtomicFile.WriteJson(path, series);
                     progress.Log($"{"epoch",8} {"dist. to final",15} {"eff. rank",10} {"mean spec.",10}");
                     foreach (var p in series.Checkpoints)
-                        progress.Log($"{RunDirectory.EpochName(p.Epoch),8} {p.DistanceToFinal,15:F4} {p.EffectiveRank,10:F2} {p.MeanSpecialization,10:F3}");
+                        progress.Log($"{RunDirectory.EpochName(p.Epoch),8} {p.DistanceToFinal,15:F4} {p.EffectiveRank,10:F2} {(p.MeanSpecialization is { } s ? s.ToString("F3") : "—"),10}");
                     foreach (var v in series.Velocities)
                         progress.Log($"velocity {RunDirectory.EpochName(v.FromEpoch)}→{RunDirectory.EpochName(v.ToEpoch)}: {v.Value:G4} per epoch");
                     progress.Log($"kernels in {KernelJob.Folder(dir.Path, subset)}; metrics written to {path}");

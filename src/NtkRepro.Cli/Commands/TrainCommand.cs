@@ -78,7 +78,7 @@ public static class TrainCommand
             var datasetName = parse.GetValue(dataset)!;
             var config = new Stage1Config
             {
-                Model = new ModelSpec(parse.GetValue(model)!, parse.GetValue(width), datasetName == CifarSource.Cifar100 ? 100 : 10),
+                Model = new ModelSpec(parse.GetValue(model)!, parse.GetValue(width), DatasetLoader.Classes(datasetName)),
                 Data = new DataSpec(datasetName, parse.GetValue(perClass), null),
                 Schedule = Schedule.Parse(parse.GetValue(schedule)!),
                 AdversarialMode = parse.GetValue(shared.Mode),

@@ -109,7 +109,7 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
                 var points = series.Select(s => s.Checkpoints.FirstOrDefault(c => c.Epoch == epoch)).OfType<KernelPoint>().ToList();
                 PerReplicate($"{p}.kernel@{E(epoch)}.distance_to_final", FigureKind.Kernel, points.Select(c => c.DistanceToFinal));
                 PerReplicate($"{p}.kernel@{E(epoch)}.effective_rank", FigureKind.EffectiveRank, points.Select(c => c.EffectiveRank));
-                PerReplicate($"{p}.kernel@{E(epoch)}.mean_specialization", FigureKind.Specialization, points.Select(c => c.MeanSpecialization));
+                PerReplicate($"{p}.kernel@{E(epoch)}.mean_specialization", FigureKind.Specialization, points.Select(c => c.MeanSpecialization).OfType<double>());
             }
             foreach (var (from, to) in series[0].Velocities.Select(x => (x.FromEpoch, x.ToEpoch)))
                 PerReplicate($"{p}.velocity@{E(from)}-{E(to)}", FigureKind.Kernel,

@@ -59,7 +59,7 @@ public sealed record Fingerprint(string Machine, string TorchSharp, string Libto
     private static string DataChecksums(Preset? preset, string presetName)
     {
         if (preset is null) return $"unknown preset '{presetName}'";
-        var datasets = preset.Variants.Select(v => v.Dataset).Distinct().Where(d => d != DatasetLoader.Synthetic).ToList();
+        var datasets = preset.Variants.Select(v => v.Dataset).Distinct().Where(d => !DatasetLoader.IsSynthetic(d)).ToList();
         if (datasets.Count == 0) return "synthetic";
         var root = DataRoot.Resolve();
         var parts = new List<string>();

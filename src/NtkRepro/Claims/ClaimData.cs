@@ -11,7 +11,7 @@ namespace NtkRepro.Claims;
 /// <summary>A figure a claim needs that the results do not hold (its step has not run, or was not part of the preset).</summary>
 public sealed class MissingResultException(string message) : Exception(message);
 
-/// <summary>The results hold what a claim reads, but nothing in them can decide it (e.g. C17 with no claim to compare): not testable, with the reason.</summary>
+/// <summary>Nothing the results hold can decide the claim (C17 with no claim to compare; specialization, not measured on CIFAR-100 by design): not testable, with the reason.</summary>
 public sealed class NotTestableException(string message) : Exception(message);
 
 /// <summary>A robust figure a claim needs failed its gradient-masking checks: the claim is inconclusive, with the reason.</summary>

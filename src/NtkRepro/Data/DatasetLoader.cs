@@ -6,13 +6,24 @@ public static class DatasetLoader
 {
     public const string Synthetic = "synthetic";
 
+    /// <summary>
+    /// A synthetic 100-class stand-in for CIFAR-100 where it is not at hand: it runs CIFAR-100's
+    /// code path (a 100-class head, kernels on classes 0–9) and, like <see cref="Synthetic"/>, tests no claim.
+    /// </summary>
+    public const string Synthetic100 = "synthetic100";
+
+    public static bool IsSynthetic(string dataset) => dataset is Synthetic or Synthetic100;
+
+    /// <summary>The classes of a dataset: what the network's head has.</summary>
+    public static int Classes(string dataset) => dataset is CifarSource.Cifar100 or Synthetic100 ? 100 : 10;
+
     public static (LabeledImages Train, LabeledImages Test) Load(DataSpec spec, string? dataOption = null)
     {
-        if (spec.Dataset == Synthetic)
+        if (IsSynthetic(spec.Dataset))
         {
-            int test = spec.TestCount ?? 1000;
-            if (test % 10 != 0) throw new ArgumentException($"synthetic test count {test}: must be a multiple of 10");
-            return SyntheticCifar.Create(spec.TrainPerClass ?? 500, test / 10);
+            int classes = Classes(spec.Dataset), test = spec.TestCount ?? 1000;
+            if (test % classes != 0) throw new ArgumentException($"{spec.Dataset} test count {test}: must be a multiple of {classes}");
+            return SyntheticCifar.Create(spec.TrainPerClass ?? 500, test / classes, classes);
         }
         var root = DataRoot.Resolve(dataOption) ?? throw new ArgumentException(DataRoot.NotFoundHelp);
         var source = CifarSource.Find(root.Path, spec.Dataset);

@@ -58,7 +58,7 @@ public static class EigenImageJob
             return null;
         }
         var (blocks, info) = KernelFile.Load(path);
-        if (info.Kind != "class-blocks" || !info.SubsetIndices.SequenceEqual(indices))
+        if (info.Kind != KernelJob.ClassBlocksKind || !info.SubsetIndices.SequenceEqual(indices))
         {
             blocks.Dispose();
             progress.Log($"{path} is not this subset's class blocks: computing K_{cls}{cls}");

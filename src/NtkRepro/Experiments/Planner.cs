@@ -139,10 +139,10 @@ public static class Planner
     }
 
     private static int TrainImages(Preset p, Variant v) =>
-        p.TrainPerClass is { } m ? m * p.ModelFor(v).Classes : v.Dataset == DatasetLoader.Synthetic ? 5000 : 50000;
+        p.TrainPerClass is { } m ? m * p.ModelFor(v).Classes : DatasetLoader.IsSynthetic(v.Dataset) ? 5000 : 50000;
 
     /// <summary>The test images a variant's evaluations use.</summary>
-    public static int TestImages(Preset p, Variant v) => p.TestCount ?? (v.Dataset == DatasetLoader.Synthetic ? 1000 : 10000);
+    public static int TestImages(Preset p, Variant v) => p.TestCount ?? (DatasetLoader.IsSynthetic(v.Dataset) ? 1000 : 10000);
 
     public static string Describe(PlanStep s) => string.Create(CultureInfo.InvariantCulture, $"{s.Key}: {s.Title}");
 }

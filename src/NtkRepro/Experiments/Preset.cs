@@ -107,11 +107,11 @@ public sealed record Preset
 
     public FixedKernelSpec? FixedKernelOf(Variant v) => ReducedScopeOf(v) is { FixedKernel: false } ? null : FixedKernel;
 
-    public ModelSpec ModelFor(Variant v) => new(Architecture, Width, v.Dataset == CifarSource.Cifar100 ? 100 : 10);
+    public ModelSpec ModelFor(Variant v) => new(Architecture, Width, DatasetLoader.Classes(v.Dataset));
 
     public DataSpec DataFor(Variant v) => new(v.Dataset, TrainPerClass, TestCount);
 
-    public bool NeedsFullData => TrainPerClass is null && TestCount is null && !Datasets.Contains(DatasetLoader.Synthetic);
+    public bool NeedsFullData => TrainPerClass is null && TestCount is null && !Datasets.Any(DatasetLoader.IsSynthetic);
 
     public Schedule ScheduleOf(ScheduleKind kind) => kind == ScheduleKind.Switch ? Schedule.Switch(SwitchEpoch) : new Schedule(kind);
 

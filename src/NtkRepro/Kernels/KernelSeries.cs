@@ -1,7 +1,10 @@
 namespace NtkRepro.Kernels;
 
-/// <summary>The kernel metrics of one checkpoint of a run.</summary>
-public sealed record KernelPoint(double Epoch, double DistanceToFinal, double EffectiveRank, double MeanSpecialization);
+/// <summary>
+/// The kernel metrics of one checkpoint of a run. The specialization is null (not measured) where
+/// the kernel points do not cover every class of the network: CIFAR-100 kernels on classes 0–9.
+/// </summary>
+public sealed record KernelPoint(double Epoch, double DistanceToFinal, double EffectiveRank, double? MeanSpecialization);
 
 /// <summary>
 /// The kernel metrics along a run: per checkpoint, velocities between neighbouring checkpoints (for

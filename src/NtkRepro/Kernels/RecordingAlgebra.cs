@@ -50,7 +50,10 @@ internal sealed class RecordingAlgebra : ILayerAlgebra<Tensor>
             {
                 long k = conv.weight.shape[2];
                 if (!cache.TryGetValue(r, out var unfolded))
-                    cache[r] = unfolded = F.unfold(r.Input, k, 1, conv.Padding, conv.Stride).MoveToOuterDisposeScope(); // (B, Cin·k·k, L)
+                {
+                    var (input, padding) = conv.Prepare(r.Input);
+                    cache[r] = unfolded = F.unfold(input, k, 1, padding, conv.Stride).MoveToOuterDisposeScope(); // (B, Cin·k·k, L)
+                }
                 var g = gradOutput.flatten(2);                                                // (B, Cout, L)
                 yield return (conv.weight, torch.bmm(g, unfolded.transpose(1, 2)).reshape(b, -1));
                 if (conv.bias is not null) yield return (conv.bias, g.sum(2));

@@ -18,6 +18,11 @@ public sealed class ConvLayer : nn.Module
     protected override void RegisterComponents() { } // registration is explicit, see NtkModel
 
     public ConvLayer(string name, int inChannels, int outChannels, int kernel, int stride, int padding, bool bias = false)
+        : this(name, inChannels, outChannels, kernel, stride, ConvPadding.Symmetric(padding), bias)
+    {
+    }
+
+    public ConvLayer(string name, int inChannels, int outChannels, int kernel, int stride, ConvPadding padding, bool bias = false)
         : base(name)
     {
         Stride = stride;
@@ -33,12 +38,29 @@ public sealed class ConvLayer : nn.Module
     }
 
     public int Stride { get; }
-    public int Padding { get; }
+    public ConvPadding Padding { get; }
     public Parameter weight;
     public Parameter? bias;
 
-    public Tensor Apply(Tensor x, Tensor w, Tensor? b) =>
-        CpuConvolution.Apply(x, w, b, Stride, Padding);
+    public Tensor Apply(Tensor x, Tensor w, Tensor? b)
+    {
+        var (input, padding) = Prepare(x);
+        return CpuConvolution.Apply(input, w, b, Stride, padding);
+    }
+
+    /// <summary>
+    /// The input and the symmetric padding left to the convolution: an asymmetric padding (SAME at
+    /// stride 2) is applied here as zeros, so every route (forward, JVP, double backward, unfolded
+    /// per-sample gradients) convolves the same padded input.
+    /// </summary>
+    public (Tensor Input, long Padding) Prepare(Tensor x)
+    {
+        int k = (int)weight.shape[2];
+        var (top, bottom) = Padding.Amounts(x.shape[2], k, Stride);
+        var (left, right) = Padding.Amounts(x.shape[3], k, Stride);
+        if (top == bottom && left == right && top == left) return (x, top);
+        return (F.pad(x, [left, right, top, bottom]), 0);
+    }
 }
 
 public sealed class LinearLayer : nn.Module

@@ -80,9 +80,10 @@ public sealed record ModelSpec(string Architecture, int Width, int Classes)
 {
     /// <summary>
     /// What the code builds for a spec, part of every configuration's hash so that a change never
-    /// reuses runs of the old one. 2: the authors' initialisation and BatchNorm statistics.
+    /// reuses runs of the old one. 2: the authors' initialisation and BatchNorm statistics; 3
+    /// (ResNet-18 only, whose runs it changes): Haiku's SAME padding of stride-2 convolutions.
     /// </summary>
-    public int Revision { get; init; } = 2;
+    public int Revision { get; init; } = Architecture == ResNet18 ? 3 : 2;
 
     public const string ResNet18 = "resnet18";
     public const string SmallCnn = "small-cnn";

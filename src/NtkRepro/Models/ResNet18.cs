@@ -8,7 +8,11 @@ namespace NtkRepro.Models;
 /// ResNet-18 v1 for 32x32 inputs as in the authors' code: 3x3 stride-1 stem without max-pool,
 /// four stages of two basic blocks (width, 2w, 4w, 8w channels; strides 1, 2, 2, 2), 1x1
 /// projection shortcuts, global average pool and a zero-initialised linear head. Width 64 is the
-/// standard network (11,173,962 parameters for 10 classes).
+/// standard network (11,173,962 parameters for 10 classes). Every convolution pads as Haiku's
+/// <c>SAME</c> (<see cref="ConvPadding.Same"/>), as the authors' do: modified_resnets.py:52
+/// (shortcut), :64 and :74 (the block's two 3x3 convolutions), :345 (stem; models.py:37 makes it
+/// 3x3 stride 1). So a stride-2 3x3 convolution pads (0, 1) and its window centres (rows 2i + 1)
+/// sit one row after its shortcut's samples (rows 2i), where PyTorch's padding 1 would align them.
 /// </summary>
 public sealed class ResNet18 : NtkModel
 {
@@ -20,7 +24,7 @@ public sealed class ResNet18 : NtkModel
     public ResNet18(ModelSpec spec) : base("ResNet18", spec)
     {
         int w = spec.Width;
-        _conv1 = new ConvLayer("conv1", 3, w, 3, 1, 1);
+        _conv1 = new ConvLayer("conv1", 3, w, 3, 1, ConvPadding.Same);
         _bn1 = new BatchNormLayer("bn1", w);
         int inCh = w;
         int[] widths = [w, 2 * w, 4 * w, 8 * w];
@@ -57,9 +61,9 @@ public sealed class ResNet18 : NtkModel
 
         public BasicBlock(string name, int inCh, int outCh, int stride) : base(name)
         {
-            _conv1 = new ConvLayer("conv1", inCh, outCh, 3, stride, 1);
+            _conv1 = new ConvLayer("conv1", inCh, outCh, 3, stride, ConvPadding.Same);
             _bn1 = new BatchNormLayer("bn1", outCh);
-            _conv2 = new ConvLayer("conv2", outCh, outCh, 3, 1, 1);
+            _conv2 = new ConvLayer("conv2", outCh, outCh, 3, 1, ConvPadding.Same);
             _bn2 = new BatchNormLayer("bn2", outCh);
             register_module("conv1", _conv1);
             register_module("bn1", _bn1);
@@ -67,7 +71,7 @@ public sealed class ResNet18 : NtkModel
             register_module("bn2", _bn2);
             if (stride != 1 || inCh != outCh)
             {
-                _shortcutConv = new ConvLayer("shortcut.0", inCh, outCh, 1, stride, 0);
+                _shortcutConv = new ConvLayer("shortcut.0", inCh, outCh, 1, stride, ConvPadding.Same);
                 _shortcutBn = new BatchNormLayer("shortcut.1", outCh);
                 register_module("shortcut_conv", _shortcutConv);
                 register_module("shortcut_bn", _shortcutBn);

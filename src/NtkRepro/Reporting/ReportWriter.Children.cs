@@ -16,17 +16,20 @@ public static partial class ReportWriter
         md.AppendLine("## Stage 2: dynamics around a fixed parent (Fig. 2)");
         md.AppendLine();
         md.AppendLine($"Children trained benignly for {v.Children[0].Epochs} epochs from each spawn epoch; evaluated with {v.Children[0].Eval.Attack} on {v.Children[0].Eval.Count} test images. " +
-                      "The dashed line is the parent itself at the spawn epoch. Bands: ± one standard error (replicates and test set).");
+                      "The dashed line is the parent itself at the spawn epoch. Bands: ± one standard error (replicates and test set)." +
+                      (v.Children.All(c => c.Eval.RobustAccuracyValid) && v.Parents.All(p => p.Eval.RobustAccuracyValid) ? ""
+                          : " A robust point whose attack failed its sanity checks is left out (no robust figure is read from it)."));
         md.AppendLine();
         foreach (var parent in v.Children.Select(c => c.Parent).Distinct().Order())
             foreach (var (robust, label) in new[] { (true, "robust accuracy (PGD)"), (false, "clean accuracy") })
             {
                 var series = v.Children.Where(c => c.Parent == parent).GroupBy(c => c.Dynamics).OrderBy(g => g.Key).Select(g =>
                 {
-                    var pts = g.GroupBy(c => c.SpawnEpoch).OrderBy(x => x.Key).Select(x => (x.Key, ClaimData.Accuracy(x.Select(c => new ReplicateEval(c.Replicate, c.Eval)).ToList(), robust))).ToList();
+                    var pts = g.GroupBy(c => c.SpawnEpoch).OrderBy(x => x.Key).Where(x => Plotted(x.Select(c => c.Eval), robust))
+                        .Select(x => (x.Key, ClaimData.Accuracy(x.Select(c => new ReplicateEval(c.Replicate, c.Eval)).ToList(), robust))).ToList();
                     return new Plots.Series(g.Key.Name(), pts.Select(p => p.Key).ToList(), pts.Select(p => p.Item2.Mean).ToList(), pts.Select(p => p.Item2.StandardError).ToList());
                 }).ToList();
-                var pp = v.Parents.Where(x => x.Schedule == parent).GroupBy(x => x.Epoch).OrderBy(x => x.Key)
+                var pp = v.Parents.Where(x => x.Schedule == parent).GroupBy(x => x.Epoch).OrderBy(x => x.Key).Where(x => Plotted(x.Select(y => y.Eval), robust))
                     .Select(x => (x.Key, ClaimData.Accuracy(x.Select(y => new ReplicateEval(y.Replicate, y.Eval)).ToList(), robust))).ToList();
                 string parentLabel = $"{Schedule.Name(parent)} parent (no stage 2)";
                 series.Add(new Plots.Series(parentLabel, pp.Select(p => p.Key).ToList(), pp.Select(p => p.Item2.Mean).ToList(), pp.Select(p => p.Item2.StandardError).ToList()));
@@ -118,4 +121,7 @@ public static partial class ReportWriter
             : $"Possible gradient masking flagged: {string.Join(", ", masking.Select(m => m.Name))}.");
         md.AppendLine();
     }
+
+    /// <summary>Whether a point is drawn: a robust accuracy only where every evaluation's attack passed its sanity checks.</summary>
+    private static bool Plotted(IEnumerable<EvalResult> evals, bool robust) => !robust || evals.All(e => e.RobustAccuracyValid);
 }

@@ -54,8 +54,11 @@ public static partial class ReportWriter
             runs.Select(g => Curve(g, k => k.Checkpoints.Select(c => (c.Epoch, c.DistanceToFinal)))).ToList(), verticalLineAt: r.SwitchEpoch, yMin: 0)));
         md.AppendLine(Fig("fig1c-effective-rank.png", p => Plots.Line(p, "Effective rank of the trace kernel (Fig. 1c)", "epoch", "effective rank",
             runs.Select(g => Curve(g, k => k.Checkpoints.Select(c => (c.Epoch, c.EffectiveRank)))).ToList(), verticalLineAt: r.SwitchEpoch)));
-        md.AppendLine(Fig("fig1d-specialization.png", p => Plots.Line(p, "Mean kernel specialization (Fig. 1d)", "epoch", "(1/C) Σ KSM(c,c)",
-            runs.Select(g => Curve(g, k => k.Checkpoints.Select(c => (c.Epoch, c.MeanSpecialization)))).ToList(), verticalLineAt: r.SwitchEpoch)));
+        // Not measured where the kernel points cover only some classes (CIFAR-100): no figure then.
+        bool specialized = runs.All(g => g.All(s => s.Kernels!.Checkpoints.All(c => c.MeanSpecialization is not null)));
+        if (specialized)
+            md.AppendLine(Fig("fig1d-specialization.png", p => Plots.Line(p, "Mean kernel specialization (Fig. 1d)", "epoch", "(1/C) Σ KSM(c,c)",
+                runs.Select(g => Curve(g, k => k.Checkpoints.Select(c => (c.Epoch, c.MeanSpecialization!.Value)))).ToList(), verticalLineAt: r.SwitchEpoch)));
         TrainingCurves(md, r, v, Fig);
         md.AppendLine();
         md.AppendLine("| run | n | final clean | final robust | effective rank, first → last | mean specialization, first → last |");
@@ -67,8 +70,9 @@ public static partial class ReportWriter
             string robust = evals.Count == 0 ? "—"
                 : evals.All(e => e.Eval.RobustAccuracyValid) ? Format.Estimate(ClaimData.Accuracy(evals, true), "%") : "invalid (attack sanity failed)";
             Estimate At(Func<KernelSeries, double> f) => Estimate.FromReplicates(g.Select(s => f(s.Kernels!)).ToList());
-            string Pair(Func<KernelPoint, double> f) =>
-                $"{Format.Estimate(At(k => f(k.Checkpoints[0])), "")} → {Format.Estimate(At(k => f(k.Checkpoints[^1])), "")}";
+            string Pair(Func<KernelPoint, double?> f) => g.Any(s => f(s.Kernels!.Checkpoints[0]) is null || f(s.Kernels!.Checkpoints[^1]) is null)
+                ? "not measured (the kernel points cover only some classes)"
+                : $"{Format.Estimate(At(k => f(k.Checkpoints[0])!.Value), "")} → {Format.Estimate(At(k => f(k.Checkpoints[^1])!.Value), "")}";
             md.AppendLine($"| {Schedule.Name(g.Key)} | {g.Count()} | {clean} | {robust} | {Pair(c => c.EffectiveRank)} | {Pair(c => c.MeanSpecialization)} |");
         }
         md.AppendLine();

@@ -24,11 +24,13 @@ public sealed record KernelSubset(int PerClass = 50, int Seed = 0, int? Classes 
 }
 
 /// <summary>
-/// Kernels of a stage-1 run's checkpoints, saved as &lt;run&gt;/kernels/&lt;subset&gt;/epoch-&lt;t&gt;.npy (the C
-/// class blocks K_cc on the subset, (C, N, N) float32) with a JSON sidecar whose checkpoint path is
-/// relative to the kernel's folder; existing ones are reused.
+/// Kernels of a stage-1 run's checkpoints, saved as &lt;run&gt;/kernels/&lt;subset&gt;/epoch-&lt;t&gt;.npy with a
+/// JSON sidecar whose checkpoint path is relative to the kernel's folder; existing ones are reused.
 /// Distances, velocities and effective rank use the trace kernel (1/C)Σ_c K_cc; the
-/// specialization uses the class blocks.
+/// specialization uses the class blocks. Where the subset covers every class of the network the
+/// file holds the C class blocks K_cc ((C, N, N) float32); where it covers fewer (CIFAR-100 on
+/// classes 0–9) it holds the trace kernel only ((N, N)), as the authors compute only that there:
+/// a class without points has no specialization, and 100 blocks would take 100 times the disk.
 /// </summary>
 public static class KernelJob
 {
@@ -58,12 +60,36 @@ public static class KernelJob
                 model.to(device);
                 model.eval();
                 var blocks = EmpiricalNtk.ClassBlocks(model, x, options).cpu();
-                KernelFile.Save(path, blocks, new KernelInfo("class-blocks", config.Model.ToString(),
+                bool keepBlocks = CoversEveryClass(labels, config.Model.Classes);
+                KernelFile.Save(path, keepBlocks ? blocks : EmpiricalNtk.Trace(blocks), new KernelInfo(keepBlocks ? ClassBlocksKind : TraceKind, config.Model.ToString(),
                     Path.GetRelativePath(Path.GetDirectoryName(path)!, dir.CheckpointPath(epoch)), epoch,
                     indices, labels, [], ""));
             }
             progress.Report($"kernels {Path.GetFileName(dir.Path)}", ++done, epochs.Count, $"epoch {RunDirectory.EpochName(epoch)}");
         }
+    }
+
+    public const string ClassBlocksKind = "class-blocks", TraceKind = "trace";
+
+    /// <summary>Whether the points hold every class 0..C−1 of the network: what the class-block metrics need.</summary>
+    public static bool CoversEveryClass(IReadOnlyList<long> labels, long classes) =>
+        labels.Distinct().Count(l => l >= 0 && l < classes) == classes;
+
+    /// <summary>
+    /// A saved kernel's trace kernel in float64; its class blocks in float64 when the file holds
+    /// them and its points cover every class (else null: no specialization); its description and
+    /// stored dtype. Tensors are in the caller's dispose scope.
+    /// </summary>
+    public static (Tensor Trace, Tensor? Blocks, KernelInfo Info, ScalarType Dtype) Load(string path)
+    {
+        var (kernel, info) = KernelFile.Load(path);
+        var k64 = kernel.to(ScalarType.Float64);
+        return info.Kind switch
+        {
+            TraceKind => (k64, null, info, kernel.dtype),
+            ClassBlocksKind => (EmpiricalNtk.Trace(k64), CoversEveryClass(info.SubsetLabels, k64.shape[0]) ? k64 : null, info, kernel.dtype),
+            _ => throw new InvalidDataException($"{path}: a '{info.Kind}' kernel, expected {ClassBlocksKind} or {TraceKind}"),
+        };
     }
 
     /// <summary>
@@ -75,20 +101,19 @@ public static class KernelJob
     {
         using var scope = torch.NewDisposeScope();
         var traces = new List<KernelMetrics.TimedKernel>();
-        var points = new List<(double Epoch, double Erank, double Specialization)>();
+        var points = new List<(double Epoch, double Erank, double? Specialization)>();
         int n = 0;
         foreach (var epoch in epochs.Order())
         {
             using var epochScope = torch.NewDisposeScope();
             var path = KernelPath(runPath, subset, epoch);
-            var (blocks, info) = KernelFile.Load(path);
-            var b64 = blocks.to(ScalarType.Float64);
-            var trace = EmpiricalNtk.Trace(b64).MoveToOuterDisposeScope();
+            var (trace, blocks, info, dtype) = Load(path);
+            trace.MoveToOuterDisposeScope();
             n = (int)trace.shape[0];
             traces.Add(new(epoch, trace));
-            var ksm = KernelMetrics.SpecializationMatrix(b64, info.SubsetLabels);
-            double erank = KernelMetrics.EffectiveRank(trace, $"the trace kernel of {path}", accumulatedIn: blocks.dtype);
-            points.Add((epoch, erank, KernelMetrics.MeanSpecialization(ksm)));
+            double? specialization = blocks is null ? null : KernelMetrics.MeanSpecialization(KernelMetrics.SpecializationMatrix(blocks, info.SubsetLabels));
+            double erank = KernelMetrics.EffectiveRank(trace, $"the trace kernel of {path}", accumulatedIn: dtype);
+            points.Add((epoch, erank, specialization));
         }
         var toFinal = KernelMetrics.DistanceToFinal(traces);
         var checkpoints = points.Zip(toFinal, (p, d) => new KernelPoint(p.Epoch, d.Distance, p.Erank, p.Specialization)).ToList();

@@ -238,6 +238,15 @@ public class ClaimRegistryTests
     }
 
     [Fact]
+    public void C8IsNotTestableWhereTheSpecializationIsNotMeasured()
+    {
+        // CIFAR-100: kernels on classes 0–9 of 100 carry no specialization; the paper reports it on CIFAR-10 only.
+        var c8 = Verdict(new ResultsBuilder { Specialization = _ => null }.Build(), "C8");
+        Assert.Equal(NtkRepro.Claims.Verdict.NotTestable, c8.Verdict);
+        Assert.Contains("specialization is not measured", c8.Measured);
+    }
+
+    [Fact]
     public void AnEffectWithinNoiseIsInconclusiveAndSaysWhatIsExcluded()
     {
         // The AT parent's children barely more robust than the benign parent's: C3 (margin 5 points) cannot decide.

@@ -24,7 +24,8 @@ public sealed record ResultsBuilder
     /// <summary>dS/dt over the interval ending at <c>to</c> (one epoch long, or the fractional ones of epoch 0).</summary>
     public Func<ScheduleKind, double, double> Velocity { get; init; } = (k, to) => to <= 1 ? 1.0 : k == ScheduleKind.Switch && to == K + 1 ? 0.1 : 0.01 / to;
     public Func<ScheduleKind, double> EffectiveRank { get; init; } = k => k == ScheduleKind.Benign ? 20 : 12;
-    public Func<ScheduleKind, double> Specialization { get; init; } = k => k == ScheduleKind.Benign ? 3.0 : 2.0;
+    /// <summary>Null: not measured (a 100-class network's kernels on classes 0–9).</summary>
+    public Func<ScheduleKind, double?> Specialization { get; init; } = k => k == ScheduleKind.Benign ? 3.0 : 2.0;
     public double BetweenDistance { get; init; } = 0.4;
     public double WithinDistance { get; init; } = 0.1;
     public Func<ScheduleKind, double, Dynamics, (double Clean, double Robust)> Child { get; init; } =

@@ -143,6 +143,25 @@ public class PresetTests
     }
 
     [Fact]
+    public void ThePaperToyPresetHasThePaperPresetsPlanShape()
+    {
+        var (paper, toy) = (Presets.Paper, Presets.PaperToy);
+        Assert.Equal(paper.Datasets, toy.Datasets);
+        Assert.Equal(paper.Epsilons255, toy.Epsilons255);
+        Assert.Empty(toy.ReducedRadii);
+        Assert.Equal(paper.Schedules, toy.Schedules);
+        Assert.Equal((paper.SpawnParents, paper.ChildDynamics), (toy.SpawnParents, toy.ChildDynamics));
+        Assert.Equal((0.0, (double)toy.Stage1Epochs), (toy.SpawnEpochs[0], toy.SpawnEpochs[^1]));
+        Assert.True(toy.SpawnEpochs.Count > 2);
+        Assert.Equal(paper.FixedKernel is null, toy.FixedKernel is null);
+        Assert.Equal((paper.Masking is null, paper.EigenImages is null), (toy.Masking is null, toy.EigenImages is null));
+        Assert.False(toy.NeedsGpu);
+        var plan = Planner.For(toy);
+        Assert.All(StepKinds.Data.Kinds, k => Assert.Contains(plan.Steps, s => StepKinds.Data.Knows(s) && StepKinds.Data.Of(s) == k));
+        Assert.Equal(10, toy.KernelSubsetFor(new Variant(NtkRepro.Data.CifarSource.Cifar100, 4)).Classes);
+    }
+
+    [Fact]
     public void TheNightlyGpuJobHasTheReplicatesItsKernelPermutationTestNeeds()
     {
         var p = Presets.NightlyGpu;

@@ -44,6 +44,14 @@ public static class TestData
         return null;
     }
 
+    public static string? MissingCifar100Reason()
+    {
+        var root = DataRoot.Resolve();
+        if (root == null) return "needs CIFAR-100: " + DataRoot.NotFoundHelp;
+        return CifarSource.Find(root.Path, CifarSource.Cifar100) is null
+            ? $"needs CIFAR-100: none found in data root {root.Path} ('ntkrepro data --download cifar100' fetches it)" : null;
+    }
+
     public static string TempDir(string name)
     {
         var dir = Path.Combine(Path.GetTempPath(), "ntkrepro-tests", $"{name}-{Guid.NewGuid():N}");

@@ -30,6 +30,8 @@ public enum TestRequirement
     SystemLibStdCxx = 1 << 7,
     /// <summary>glibc's malloc, whose bytes in use <see cref="NativeFootprint.NativeHeapInUseBytes"/> reads.</summary>
     GlibcMalloc = 1 << 8,
+    /// <summary>The official CIFAR-100 download in the data root.</summary>
+    Cifar100 = 1 << 9,
 }
 
 /// <summary>Checks <see cref="TestRequirement"/>s against this machine.</summary>
@@ -67,6 +69,7 @@ public static class TestEnvironment
             : "needs a CUDA GPU: none is available (build with -p:TorchBackend=cuda on a GPU machine)",
         TestRequirement.Cifar10 => TestData.MissingCifar10Reason(full: false),
         TestRequirement.FullCifar10 => TestData.MissingCifar10Reason(full: true),
+        TestRequirement.Cifar100 => TestData.MissingCifar100Reason(),
         TestRequirement.PyTorchPeer => MissingPeer(),
         TestRequirement.PosixShell => OperatingSystem.IsWindows() ? "needs a POSIX shell to run a #!/bin/sh script: this is Windows" : null,
         TestRequirement.Bash => File.Exists("/bin/bash") ? null : "needs bash: /bin/bash not found",

@@ -29,7 +29,10 @@ public class ConvolutionNumericsTests(ITestOutputHelper output)
         public override string ToString() => $"{In}→{Out} k{Kernel} s{Stride} p{Padding} at {Size}x{Size}";
     }
 
-    /// <summary>The convolutions a model applies, read off one recorded forward pass.</summary>
+    /// <summary>
+    /// The convolutions a model applies, read off one recorded forward pass, as the convolution
+    /// routine sees them: an asymmetric (SAME) padding is already in the input, its size included.
+    /// </summary>
     public static IReadOnlyList<ConvShape> ShapesOf(ModelSpec spec)
     {
         using var scope = torch.NewDisposeScope();
@@ -40,7 +43,8 @@ public class ConvolutionNumericsTests(ITestOutputHelper output)
         return algebra.Records.Where(r => r.Layer is ConvLayer).Select(r =>
         {
             var conv = (ConvLayer)r.Layer;
-            return new ConvShape(conv.weight.shape[1], conv.weight.shape[0], conv.weight.shape[2], conv.Stride, conv.Padding, r.Input.shape[2]);
+            var (input, padding) = conv.Prepare(r.Input);
+            return new ConvShape(conv.weight.shape[1], conv.weight.shape[0], conv.weight.shape[2], conv.Stride, padding, input.shape[2]);
         }).ToList();
     }
 

@@ -45,6 +45,52 @@ public class KernelJobTests
         Assert.All(series.Checkpoints, c => Assert.InRange(c.EffectiveRank, 1, 4));
     }
 
+    /// <summary>
+    /// A 100-class network's kernels on classes 0–9 (CIFAR-100, as the authors compute them), here
+    /// 3 class blocks on points of classes 0 and 1: the trace-kernel metrics are measured, the
+    /// specialization, which needs a point of every class, is recorded as not measured.
+    /// </summary>
+    [Fact]
+    public void KernelsOnFewerClassesThanTheNetworkHasGetTraceMetricsAndNoSpecialization()
+    {
+        var run = TestData.TempDir("kernels-few-classes");
+        torch.manual_seed(9);
+        int n = 2 * PerClass;
+        var labels = Enumerable.Range(0, n).Select(i => (long)(i % 2)).ToArray();
+        foreach (var epoch in new[] { 0.0, 1.0 })
+        {
+            var a = torch.randn(3, n, 6, dtype: float64);
+            var blocks = torch.matmul(a, a.transpose(1, 2)).to(float32);
+            KernelFile.Save(KernelJob.KernelPath(run, Subset, epoch), blocks,
+                new KernelInfo(KernelJob.ClassBlocksKind, "test", "none", epoch, Enumerable.Range(0, n).Select(i => (long)i).ToList(), labels, [], ""));
+        }
+        var series = KernelJob.Analyze(run, Subset, [0, 1]);
+        Assert.All(series.Checkpoints, c => Assert.Null(c.MeanSpecialization));
+        Assert.All(series.Checkpoints, c => Assert.InRange(c.EffectiveRank, 1, 6 * 3));
+        Assert.Single(series.Velocities);
+        Assert.False(KernelJob.CoversEveryClass(labels, 3));
+        Assert.True(KernelJob.CoversEveryClass(labels, 2));
+    }
+
+    [Fact]
+    public void AStoredTraceKernelIsAnalysedWithoutSpecialization()
+    {
+        var run = TestData.TempDir("kernels-trace");
+        torch.manual_seed(10);
+        int n = 2 * PerClass;
+        foreach (var epoch in new[] { 0.0, 1.0 })
+        {
+            var a = torch.randn(n, 5, dtype: float64);
+            KernelFile.Save(KernelJob.KernelPath(run, Subset, epoch), torch.mm(a, a.T).to(float32),
+                new KernelInfo(KernelJob.TraceKind, "test", "none", epoch, Enumerable.Range(0, n).Select(i => (long)i).ToList(),
+                    Enumerable.Range(0, n).Select(i => (long)(i % 2)).ToList(), [], ""));
+        }
+        var series = KernelJob.Analyze(run, Subset, [0, 1]);
+        Assert.Equal(n, series.Points);
+        Assert.All(series.Checkpoints, c => Assert.Null(c.MeanSpecialization));
+        Assert.All(series.Checkpoints, c => Assert.InRange(c.EffectiveRank, 1, 5));
+    }
+
     [Fact]
     public void AGenuinelyIndefiniteKernelIsAnErrorNamingItsFile()
     {

@@ -1,4 +1,5 @@
 using NtkRepro.Kernels;
+using NtkRepro.Runs;
 using NtkRepro.Training;
 using NtkRepro.Util;
 using TorchSharp;
@@ -49,8 +50,7 @@ public sealed class KernelDistancesStep : StepKind<KernelDistancesWork, IReadOnl
             foreach (var epoch in new[] { final, atSwitch }.Distinct())
                 if (k.Epochs.Contains(epoch) && (epoch == final || k.Schedule == ScheduleKind.Switch))
                 {
-                    var (blocks, _) = KernelFile.Load(KernelsStep.KernelPath(store, s, epoch));
-                    traces[new KernelRef(k.Schedule, k.R, epoch)] = EmpiricalNtk.Trace(blocks.to(ScalarType.Float64));
+                    traces[new KernelRef(k.Schedule, k.R, epoch)] = KernelJob.Load(KernelsStep.KernelPath(store, s, epoch)).Trace;
                 }
         }
         var finals = traces.Keys.Where(k => k.Epoch == final).OrderBy(k => k.Schedule).ThenBy(k => k.Replicate).ToList();
