@@ -67,7 +67,7 @@ public class PresetTests
         Assert.Contains(mini, d => d.StartsWith($"stage 1: {Presets.Mini.Stage1Epochs} epochs instead of 100"));
         Assert.Contains(mini, d => d.StartsWith("network small-cnn of width 16 instead of resnet18"));
         Assert.Contains(mini, d => d.Contains($"{Presets.Mini.Replicates} replicate seeds instead of 3"));
-        Assert.Contains(mini, d => d.StartsWith("gradient-masking suite (beyond the paper): the first 100 test images, PGD-20 × 2 restarts, APGD-CE-50, sweep PGD-10 instead of the first 1000 test images"));
+        Assert.Contains(mini, d => d.StartsWith("gradient-masking suite (beyond the paper): the first 100 test images, PGD-20 × 2 restarts, APGD-CE-25, sweep PGD-10 instead of the first 1000 test images"));
         Assert.Contains("eigen-images (C16) of classes 0, 1 instead of classes 0, 1, 2, 3, 4, 5, 6, 7, 8, 9", mini);
         Assert.Contains(mini, d => d.Contains("ε = 4/255 (the whole protocol) instead of 4/255 and 8/255"));
         var changed = Presets.Mini with { Stage2Epochs = 7 };
