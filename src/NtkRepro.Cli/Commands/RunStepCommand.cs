@@ -25,7 +25,8 @@ public static class RunStepCommand
         foreach (var o in new Option[] { data, device, threads, manifest }) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
-            var dev = CommonOptions.Setup(parse.GetValue(device)!, parse.GetValue(threads));
+            // One libtorch thread unless told otherwise, as reproduce's workers: a step's bits then do not depend on the machine's size.
+            var dev = CommonOptions.Setup(parse.GetValue(device)!, parse.GetValue(threads) ?? 1);
             var thePlan = plan.Plan(parse);
             var steps = parse.GetValue(keys)!.Select(thePlan.Step).ToList();
             var store = plan.StoreFor(parse, thePlan);

@@ -31,7 +31,7 @@ public static class DistancePermutationTest
         var (stat, between, within) = Statistic(distances, observed);
         var labellings = Labellings(n, firstGroupSize, samples, seed).ToList();
         int atLeast = labellings.Count(l => Statistic(distances, l).Stat >= stat - 1e-12 * Math.Abs(stat));
-        double exactCount = Binomial(n, firstGroupSize);
+        double exactCount = LabelPermutation.Binomial(n, firstGroupSize);
         bool exact = exactCount <= samples;
         double smallest = SmallestP(n, firstGroupSize);
         var (se, dof) = Jackknife(distances, observed);
@@ -41,7 +41,7 @@ public static class DistancePermutationTest
     }
 
     /// <summary>The smallest p any labelling of <paramref name="n"/> objects into groups of <paramref name="firstGroupSize"/> and the rest can give (exact test).</summary>
-    public static double SmallestP(int n, int firstGroupSize) => (firstGroupSize * 2 == n ? 2.0 : 1.0) / Binomial(n, firstGroupSize);
+    public static double SmallestP(int n, int firstGroupSize) => (firstGroupSize * 2 == n ? 2.0 : 1.0) / LabelPermutation.Binomial(n, firstGroupSize);
 
     /// <summary>Delete-one jackknife standard error of the statistic and its degrees of freedom; NaN and 0 when a group has fewer than three objects.</summary>
     public static (double StandardError, double DegreesOfFreedom) Jackknife(double[,] distances, bool[] inFirst)
@@ -81,9 +81,9 @@ public static class DistancePermutationTest
 
     private static IEnumerable<bool[]> Labellings(int n, int k, int samples, int seed)
     {
-        if (Binomial(n, k) <= samples)
+        if (LabelPermutation.Binomial(n, k) <= samples)
         {
-            foreach (var combo in Combinations(n, k))
+            foreach (var combo in LabelPermutation.Combinations(n, k))
             {
                 var l = new bool[n];
                 foreach (var i in combo) l[i] = true;
@@ -100,26 +100,5 @@ public static class DistancePermutationTest
             for (int i = 0; i < k; i++) l[order[i]] = true;
             yield return l;
         }
-    }
-
-    private static IEnumerable<int[]> Combinations(int n, int k)
-    {
-        var c = Enumerable.Range(0, k).ToArray();
-        while (true)
-        {
-            yield return (int[])c.Clone();
-            int i = k - 1;
-            while (i >= 0 && c[i] == n - k + i) i--;
-            if (i < 0) yield break;
-            c[i]++;
-            for (int j = i + 1; j < k; j++) c[j] = c[j - 1] + 1;
-        }
-    }
-
-    private static double Binomial(int n, int k)
-    {
-        double r = 1;
-        for (int i = 1; i <= k; i++) r = r * (n - k + i) / i;
-        return Math.Round(r);
     }
 }

@@ -59,7 +59,8 @@ public static class LabelPermutation
         }
     }
 
-    private static IEnumerable<int[]> Combinations(int n, int k)
+    /// <summary>Every k-subset of 0..n−1 in lexicographic order.</summary>
+    internal static IEnumerable<int[]> Combinations(int n, int k)
     {
         var c = Enumerable.Range(0, k).ToArray();
         while (true)
@@ -73,7 +74,8 @@ public static class LabelPermutation
         }
     }
 
-    private static double Binomial(int n, int k)
+    /// <summary>C(n, k), rounded to the nearest integer.</summary>
+    internal static double Binomial(int n, int k)
     {
         double r = 1;
         for (int i = 1; i <= k; i++) r = r * (n - k + i) / i;

@@ -44,6 +44,19 @@ public sealed class SmokeReproduction
 public class SmokeReproductionTests(SmokeReproduction smoke) : IClassFixture<SmokeReproduction>
 {
     [Fact]
+    public void OneWorkerInProcessAndSeveralWorkerProcessesWriteBitIdenticalFigures()
+    {
+        // The fixture ran with the default --jobs (the machine's cores, worker processes of one thread each); this runs in-process, one step at a time.
+        var single = TestData.TempDir("smoke-jobs1");
+        var (code, output, error) = CliProcess.InProcess("reproduce", "--preset", "smoke", "--out", single, "--jobs", "1");
+        Assert.True(code == SmokeReproduction.ExpectedExitCode(smoke.Results), $"exit {code}: {error}\n{output}");
+        var (compared, table, _) = CliProcess.InProcess("compare", smoke.Store, single);
+        Assert.True(compared == 0, table);
+        Assert.Contains("exact mode (the fingerprints are equal)", table);
+        Assert.Contains("0 figure(s) differ", table);
+    }
+
+    [Fact]
     public void ReproduceSmokeRunsEveryStepWritesTheReportAndMatchesTheBaseline()
     {
         var r = smoke.Results;
