@@ -12,11 +12,12 @@ public class ParallelExecutorTests
 {
     private static readonly Plan Smoke = Planner.For(Presets.Smoke);
 
-    private sealed class FakeStore(Func<PlanStep, bool>? fails = null)
+    private sealed class FakeStore(Func<PlanStep, bool>? fails = null, bool waitForOverlap = false)
     {
         public readonly ConcurrentDictionary<string, int> Done = new();
         public readonly ConcurrentBag<(string Key, bool DepsDone)> Order = [];
-        private int _running, _maxRunning;
+        private int _running, _maxRunning, _launches;
+        private readonly ManualResetEventSlim _overlap = new();
         public int MaxRunning => _maxRunning;
 
         public bool IsDone(PlanStep s) => Done.ContainsKey(s.Key);
@@ -25,7 +26,9 @@ public class ParallelExecutorTests
         {
             int now = Interlocked.Increment(ref _running);
             InterlockedMax(ref _maxRunning, now);
-            Thread.Sleep(2);
+            if (now >= 2) _overlap.Set();
+            // The first worker waits (bounded) until a second one runs beside it: the overlap is then a property of the executor, not of the machine's load.
+            if (waitForOverlap && Interlocked.Increment(ref _launches) == 1) _overlap.Wait(TimeSpan.FromSeconds(30));
             try
             {
                 foreach (var s in steps)
@@ -49,7 +52,7 @@ public class ParallelExecutorTests
     [Fact]
     public void EveryStepRunsOnceAfterItsDependenciesWithAtMostJobsWorkers()
     {
-        var store = new FakeStore();
+        var store = new FakeStore(waitForOverlap: true);
         var outcome = new ParallelExecutor(Smoke, store.IsDone, 3, NullProgress.Instance) { BatchSeconds = 0 }.Run(store.Launch);
         var others = Smoke.Steps.Where(s => s.Key != Plan.ReportKey).Select(s => s.Key).Order().ToList();
         Assert.Equal(others, store.Order.Select(o => o.Key).Order());   // each once, the report left to the caller
