@@ -19,7 +19,7 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
     public double BatchSeconds { get; init; } = 20;
 
     /// <param name="Computed">The steps the workers finished in this run.</param>
-    public sealed record Outcome(IReadOnlyList<string> Failed, IReadOnlyList<string> Blocked, IReadOnlyList<string> CheckFailed, IReadOnlySet<string> Computed);
+    public sealed record Outcome(IReadOnlyList<string> Failed, IReadOnlyList<string> Blocked, IReadOnlySet<string> Computed);
 
     /// <param name="launch">Runs the steps (in order) in a worker and returns how it ended; called on a pool thread.</param>
     public Outcome Run(Func<IReadOnlyList<PlanStep>, WorkerExit> launch, Func<PlanStep, bool>? which = null)
@@ -30,7 +30,6 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
         var pending = steps.Where(s => !done.Contains(s.Key)).ToHashSet();
         var critical = CriticalPath(steps);
         var failed = new List<string>();
-        var checkFailed = new List<string>();
         var blocked = new HashSet<string>();
         var running = new Dictionary<Task<WorkerExit>, IReadOnlyList<PlanStep>>();
         double total = Math.Max(1, pending.Sum(s => s.ImagePasses)), finished = 0;
@@ -68,7 +67,6 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
                 failed.Add(s.Key);
                 progress.Log($"failed: {s.Key} (worker exit {exit.ExitCode}): {exit.Tail}");
             }
-            if (exit.ExitCode == 1) checkFailed.AddRange(ran.Select(s => s.Key));
             foreach (var b in Dependents(steps, failed).Where(pending.Contains).ToList())
             {
                 pending.Remove(b);
@@ -84,7 +82,7 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
             progress.Log($"not run: {s.Key} (it depends on steps outside this selection that have not run: {string.Join(", ", s.DependsOn.Where(d => !done.Contains(d)).Take(3))})");
         }
         foreach (var b in blocked.Except(pending.Select(s => s.Key))) progress.Log($"not run: {b} (a step it depends on failed)");
-        return new Outcome(failed, blocked.ToList(), checkFailed, done.Where(toComputeKeys.Contains).ToHashSet());
+        return new Outcome(failed, blocked.ToList(), done.Where(toComputeKeys.Contains).ToHashSet());
     }
 
     private List<PlanStep> Batch(List<PlanStep> ready)
