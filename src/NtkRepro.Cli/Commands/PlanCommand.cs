@@ -1,5 +1,10 @@
 using System.CommandLine;
+using NtkRepro.Benchmarks;
 using NtkRepro.Experiments;
+using NtkRepro.Models;
+using NtkRepro.Runs;
+using NtkRepro.Util;
+using TorchSharp;
 
 namespace NtkRepro.Cli.Commands;
 
@@ -42,13 +47,27 @@ public static class PlanCommand
 
     private static void Text(Plan plan, TextWriter output)
     {
-        output.WriteLine($"preset {plan.Preset.Name}: {plan.Steps.Count} steps in {plan.Waves.Count} waves, about {plan.Hours(plan.Steps):F1} {(plan.Preset.NeedsGpu ? "GPU" : "CPU")} hours " +
-                         $"at {plan.Preset.ImagePassesPerSecond:N0} image passes per second");
+        var kept = StepCosts.Kept(plan.Preset.Name);
+        var model = new CostModel(plan, kept, kept is null ? 0 : Calibration.Seconds(torch.CPU));
+        var steps = plan.Steps.Where(s => s.Key != Plan.ReportKey).ToList();
+        double Minutes(IEnumerable<PlanStep> these) => these.Sum(model.Seconds) / 60;
+        int jobs = Environment.ProcessorCount;
+        double wall = new WorkerSchedule(steps, model.Seconds, 20).Simulate(new HashSet<string>(), steps, [], jobs, model.LaunchSeconds);
+        output.WriteLine($"preset {plan.Preset.Name}: {plan.Steps.Count} steps in {plan.Waves.Count} waves, about {Minutes(steps) / 60:F1} {(plan.Preset.NeedsGpu ? "GPU" : "CPU")} hours " +
+                         $"({Eta.Short(TimeSpan.FromSeconds(wall))} of wall time with {jobs} worker(s)) by {model.Describe()}");
+        output.WriteLine($"store: about {StoreProjection.Describe(StoreProjection.Bytes(plan, v => StoreProjection.CheckpointBytes(TensorElements(plan.Preset.ModelFor(v)))))} " +
+                         $"(stage-1 runs keep the checkpoints at epochs {string.Join(", ", plan.Preset.CheckpointsRead.Select(RunDirectory.EpochName))})");
         int w = 0;
         foreach (var wave in plan.Waves)
         {
-            output.WriteLine($"wave {w++}: {wave.Count} steps, {plan.Hours(wave):F1} h");
-            foreach (var s in wave) output.WriteLine($"  {s.Key}  ({plan.Hours([s]) * 60:F1} min; after {(s.DependsOn.Count == 0 ? "nothing" : s.DependsOn.Count > 3 ? $"{s.DependsOn.Count} steps" : string.Join(", ", s.DependsOn))})");
+            output.WriteLine($"wave {w++}: {wave.Count} steps, {Minutes(wave) / 60:F1} h");
+            foreach (var s in wave) output.WriteLine($"  {s.Key}  ({Minutes([s]):F1} min; after {(s.DependsOn.Count == 0 ? "nothing" : s.DependsOn.Count > 3 ? $"{s.DependsOn.Count} steps" : string.Join(", ", s.DependsOn))})");
         }
+    }
+
+    private static long TensorElements(ModelSpec spec)
+    {
+        using var model = spec.Create(0);
+        return model.state_dict().Values.Sum(t => t.numel());
     }
 }

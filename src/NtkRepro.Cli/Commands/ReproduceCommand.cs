@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NtkRepro.Benchmarks;
 using NtkRepro.Cli.Terminal;
 using NtkRepro.Data;
 using NtkRepro.Experiments;
@@ -48,7 +49,11 @@ public static class ReproduceCommand
                 var launcher = new WorkerLauncher(thePlan.Preset.Name, store, passThrough, stepThreads);
                 using (var probe = new StepExecutor(thePlan, store, dev, progress, parse.GetValue(data), ReportStep.All))
                 {
-                    var outcome = new ParallelExecutor(thePlan, probe.IsDone, workers, progress).Run(launcher.Launch);
+                    var costs = new CostModel(thePlan, StepCosts.Kept(thePlan.Preset.Name), Calibration.Seconds(dev));
+                    var watch = System.Diagnostics.Stopwatch.StartNew();
+                    var outcome = new ParallelExecutor(thePlan, probe.IsDone, workers, progress, costs).Run(launcher.Launch);
+                    if (outcome.Computed.Count > 0)
+                        progress.Log($"workers done in {Util.Eta.Short(watch.Elapsed)} of wall time; the first estimate said {Util.Eta.Short(TimeSpan.FromSeconds(outcome.FirstEstimateSeconds))} ({(outcome.FirstEstimateSeconds / watch.Elapsed.TotalSeconds - 1):+0%;-0%})");
                     var written = Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data), probe.IsDone, outcome.Computed);
                     if (outcome.Failed.Count > 0)
                     {

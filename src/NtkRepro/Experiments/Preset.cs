@@ -127,7 +127,19 @@ public sealed record Preset
         BatchSize = BatchSize,
         Seed = ReplicateSeeds.Stage1(replicate, kind),
         FractionalCheckpoints = FractionalCheckpoints,
+        KeptCheckpoints = CheckpointsRead,
     };
+
+    /// <summary>
+    /// The stage-1 checkpoints later steps read, whatever the radius or schedule (so the runs that
+    /// radii share keep one configuration): the initial one, the kernel grid, every spawn epoch,
+    /// the section-7 spawn epoch and the last. Derived from the settings above, so left out of the
+    /// preset's serialized definition (and its fingerprint).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<double> CheckpointsRead =>
+        new[] { 0.0, Stage1Epochs }.Concat(KernelEpochs).Concat(SpawnEpochs).Concat(ReducedRadii.SelectMany(r => r.SpawnEpochs))
+            .Concat(FixedKernel is { } fk ? [fk.SpawnEpoch] : []).Distinct().Order().ToList();
 
     /// <summary>
     /// What a run that never attacks carries as its training attack: the configuration's default, the

@@ -23,10 +23,21 @@ public sealed record Stage1Config
     public int Seed { get; init; }
     /// <summary>Checkpoints inside an epoch, besides the one after every epoch (those past the last epoch are not taken).</summary>
     public IReadOnlyList<double> FractionalCheckpoints { get; init; } = AuthorsDefaults.FractionalCheckpoints;
+    /// <summary>
+    /// The only checkpoints written (whole and fractional epochs; the last epoch always): what later
+    /// steps of a plan read. Null (left out of the configuration, so its hash is what it was before this setting) writes every epoch's.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? KeptCheckpoints { get; init; }
+
+    /// <summary>Whether the checkpoint at this epoch is written.</summary>
+    public bool Keeps(double epoch) => KeptCheckpoints is null || epoch == Epochs || KeptCheckpoints.Contains(epoch);
 
     public void Validate()
     {
         if (Epochs < 1) throw new ArgumentException($"epochs {Epochs}: must be at least 1");
+        foreach (var e in KeptCheckpoints ?? [])
+            if (e < 0 || e > Epochs) throw new ArgumentException($"kept checkpoint at epoch {e}: outside 0..{Epochs}");
         if (BatchSize < 1) throw new ArgumentException($"batch size {BatchSize}: must be at least 1");
         if (FractionalCheckpoints.Any(f => f <= 0 || f == Math.Floor(f)))
             throw new ArgumentException($"fractional checkpoints must be positive non-integer epochs (got {string.Join(", ", FractionalCheckpoints)})");
