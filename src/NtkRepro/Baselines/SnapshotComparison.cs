@@ -19,7 +19,9 @@ public sealed record ComparisonRow(string Name, string Baseline, string Received
 
 /// <summary>
 /// Snapshot diff review: exact when the fingerprints match, statistical otherwise
-/// (<see cref="StatisticalComparison"/>). Both modes fail on a figure present on one side only.
+/// (<see cref="StatisticalComparison"/>). Both modes fail on a figure present on one side only and
+/// on replicates missing from the received figures; a snapshot whose figures do not follow from
+/// their per-replicate values is unusable input (<see cref="ReplicateCheck"/>).
 /// </summary>
 public static class SnapshotComparison
 {
@@ -35,9 +37,12 @@ public static class SnapshotComparison
             var duplicate = set.Figures.GroupBy(f => f.Name).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null) throw new InvalidDataException($"the {side} has figure '{duplicate.Key}' twice");
         }
+        ReplicateCheck.RequireConsistent(baseline, "baseline");
+        ReplicateCheck.RequireConsistent(received, "received snapshot");
         var (mode, reason) = ModeOf(baseline.Fingerprint, received.Fingerprint);
         var rows = new List<ComparisonRow>();
         rows.AddRange(Presence(baseline, received));
+        rows.AddRange(ReplicateCheck.Missing(baseline, received));
         var stats = mode == ComparisonMode.Exact ? null : new StatisticalComparison(baseline);
         rows.AddRange(mode == ComparisonMode.Exact ? ExactComparison.Figures(baseline, received) : stats!.Figures(received));
         rows.AddRange(mode == ComparisonMode.Exact ? ExactComparison.Verdicts(baseline, received) : VerdictChanges.Compare(baseline, received));

@@ -18,12 +18,18 @@ public static class CifarReader
         return ToTensors(raw, format.Classes, $"{format.Name} {Path.GetFileName(path)}");
     }
 
+    /// <remarks>
+    /// Inside a dispose scope: outside one, a temporary of the chain is unreachable while libtorch
+    /// still converts it, and a collection that finalizes it then frees the tensor under the
+    /// conversion (a worker died of exactly this, in at::_ops::to_dtype, at start-up).
+    /// </remarks>
     public static LabeledImages ToTensors(RawRecords raw, int classes, string description)
     {
+        using var scope = torch.NewDisposeScope();
         var images = torch.tensor(raw.Pixels, ScalarType.Byte)
             .reshape(raw.Count, 3, 32, 32).to(ScalarType.Float32).div_(255f);
         var labels = torch.tensor(raw.Labels, ScalarType.Byte).to(ScalarType.Int64);
-        return new LabeledImages(images, labels, classes, description);
+        return new LabeledImages(images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), classes, description);
     }
 
     public static RawRecords ReadRaw(string path, CifarFormat format, int? maxRecords = null)

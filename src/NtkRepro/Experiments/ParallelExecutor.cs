@@ -46,8 +46,8 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
         string title = $"preset {plan.Preset.Name}";
         void Report()
         {
-            // Elapsed and elapsed + simulated remaining, in seconds, so the sink's ETA is the simulation's.
-            double elapsed = Math.Max(1, watch.Elapsed.TotalSeconds);
+            // Seconds elapsed of elapsed + simulated remaining, so the sink's ETA is the simulation's (none before a second has passed).
+            double elapsed = watch.Elapsed.TotalSeconds;
             progress.Report(title, (long)elapsed, (long)(elapsed + (pending.Count + running.Count == 0 ? 0 : Remaining())),
                 $"{done.Count - reused}/{toCompute} steps, {running.Count} running: {string.Join(", ", running.Values.Select(r => r.Batch[0].Key + (r.Batch.Count > 1 ? $" +{r.Batch.Count - 1}" : "")))}");
         }

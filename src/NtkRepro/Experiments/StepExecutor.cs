@@ -12,7 +12,7 @@ public sealed record FailedStepChecks(string Step, IReadOnlyList<string> Checks)
 /// <summary>
 /// Runs single steps of a plan against a store, each by its kind (<see cref="StepRegistry"/>):
 /// idempotent (a finished step is reused), resumable (training runs continue from their last
-/// epoch), and refusing a step whose dependencies have not run, naming them. Keeps the timings of
+/// epoch), one process at a time per step (<see cref="StepLock"/>), and refusing a step whose dependencies have not run, naming them. Keeps the timings of
 /// what it ran or reused (the report step receives them) and the checks that failed.
 /// </summary>
 public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, IProgressSink progress, string? dataOption, StepRegistry kinds) : IDisposable
@@ -59,6 +59,9 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
 
     private StepTiming Execute(PlanStep step, IStepKind kind)
     {
+        // Another process (a second reproduce, a scheduler's task) may be computing this step: wait for it, then reuse what it wrote.
+        using var held = kind.Summarizes ? null : StepLock.Acquire(store, step.Key, progress);
+        if (kind.IsDone(plan, store, step)) return Reuse(step, kind);
         var missing = MissingDependencies(step);
         if (missing.Count > 0)
             throw new InvalidOperationException(

@@ -32,6 +32,8 @@ public enum TestRequirement
     GlibcMalloc = 1 << 8,
     /// <summary>The official CIFAR-100 download in the data root.</summary>
     Cifar100 = 1 << 9,
+    /// <summary>util-linux's <c>flock</c> command (the advisory lock .NET takes for FileShare.None), to hold a lock from another process.</summary>
+    Flock = 1 << 10,
 }
 
 /// <summary>Checks <see cref="TestRequirement"/>s against this machine.</summary>
@@ -75,6 +77,7 @@ public static class TestEnvironment
         TestRequirement.Bash => File.Exists("/bin/bash") ? null : "needs bash: /bin/bash not found",
         TestRequirement.ProcCpuInfo => File.Exists("/proc/cpuinfo") ? null : "needs /proc/cpuinfo (Linux)",
         TestRequirement.SystemLibStdCxx => LibStdCxx is null ? "no libstdc++.so.6 at a known path" : null,
+        TestRequirement.Flock => File.Exists("/usr/bin/flock") || File.Exists("/bin/flock") ? null : "needs util-linux's flock command: not found in /usr/bin or /bin",
         TestRequirement.GlibcMalloc => NativeFootprint.NativeHeapInUseBytes() is null ? "needs glibc's malloc (mallinfo2) to read the native heap" : null,
         _ => throw new ArgumentOutOfRangeException(nameof(requirement), requirement, "not a single requirement"),
     };

@@ -8,8 +8,10 @@ namespace NtkRepro.Tests.Runs;
 
 /// <summary>
 /// The leak check of <see cref="NativeLifetimeTests"/> on planted leaks of 4 times its bound per
-/// round: each is reported, and work that frees what it takes is not. Resident memory is not
-/// asserted on the leaks: they can be absorbed by free memory malloc kept from earlier tests.
+/// round: each is reported, and work that frees what it takes is not. Resident memory is never
+/// asserted here: a leak can be absorbed by free memory malloc kept from earlier tests, and with
+/// another process using the cores it rose 2.2 MiB per round on work that frees everything (the
+/// native heap flat), so it is a signal only over the Smoke tier's 40 rounds.
 /// </summary>
 [Tier(TestTier.Fast)]
 public class LeakCheckTests(ITestOutputHelper output)
@@ -68,7 +70,6 @@ public class LeakCheckTests(ITestOutputHelper output)
         output.WriteLine(report.ToString());
         Assert.Equal(0, report.TensorsLeft);
         Assert.False(report.NativeHeapGrows, report.ToString());
-        Assert.False(report.ResidentMemoryGrows, report.ToString());
     }
 
     [Fact]
