@@ -26,6 +26,7 @@ public static class Program
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(CostsCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         var config = new InvocationConfiguration();
         if (output != null) config.Output = output;
         if (error != null) config.Error = error;

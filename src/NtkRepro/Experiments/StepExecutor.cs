@@ -30,7 +30,19 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
     /// <summary>Steps run or reused by this executor whose output failed a check.</summary>
     public IReadOnlyList<FailedStepChecks> Failed => _failed;
 
-    public bool IsDone(PlanStep step) => kinds.Of(step).IsDone(plan, store, step);
+    /// <summary>Whether the step's outputs exist and still are what it wrote (its manifest; a step finished before manifests existed is trusted).</summary>
+    public bool IsDone(PlanStep step) => kinds.Of(step).IsDone(plan, store, step) && Damage(step) is null;
+
+    /// <summary>What differs from the step's manifest, in words; null when nothing does or it has none.</summary>
+    public string? Damage(PlanStep step)
+    {
+        var manifest = StepManifest.Read(store, step.Key);
+        if (manifest is null) return null;
+        var problems = manifest.Problems(store);
+        if (problems.Count > 0) return string.Join("; ", problems);
+        manifest.Retimed(store)?.Save(store);
+        return null;
+    }
 
     public IReadOnlyList<string> MissingDependencies(PlanStep step) =>
         kinds.Of(step).Summarizes ? [] : step.DependsOn.Where(d => !IsDone(plan.Step(d))).ToList();
@@ -39,7 +51,7 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
     public StepTiming Run(PlanStep step)
     {
         var kind = kinds.Of(step);
-        var timing = kind.IsDone(plan, store, step) ? Reuse(step, kind) : Execute(step, kind);
+        var timing = IsDone(step) ? Reuse(step, kind) : Execute(step, kind);
         _context.Record(timing);
         if (kind.FailedChecks(plan, store, step) is { Count: > 0 } failed)
         {
@@ -61,7 +73,12 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
     {
         // Another process (a second reproduce, a scheduler's task) may be computing this step: wait for it, then reuse what it wrote.
         using var held = kind.Summarizes ? null : StepLock.Acquire(store, step.Key, progress);
-        if (kind.IsDone(plan, store, step)) return Reuse(step, kind);
+        if (!kind.Summarizes && kind.IsDone(plan, store, step) && Damage(step) is { } damage)
+        {
+            progress.Log($"recomputing {step.Key}: its files are not what it wrote ({damage})");
+            Discard(step);
+        }
+        if (IsDone(step)) return Reuse(step, kind);
         var missing = MissingDependencies(step);
         if (missing.Count > 0)
             throw new InvalidOperationException(
@@ -72,9 +89,20 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
         var watch = Stopwatch.StartNew();
         kind.Run(_context, step);
         var timing = new StepTiming(step.Key, watch.Elapsed.TotalSeconds, false, MachineDescription.Describe(device)) { Kind = kind.TimingGroup(step) };
-        if (!kind.Summarizes) store.WriteTiming(timing);
+        if (!kind.Summarizes)
+        {
+            StepManifest.Write(store, step.Key, kind.Written(plan, store, step));
+            store.WriteTiming(timing);
+        }
         progress.Log($"done: {step.Key} ({timing.Seconds:F0}s)");
         return timing;
+    }
+
+    /// <summary>Removes what a step wrote, as its manifest lists it, so that the step computes afresh.</summary>
+    private void Discard(PlanStep step)
+    {
+        foreach (var f in StepManifest.Read(store, step.Key)!.Files) File.Delete(Path.Combine(store.Root, f.Path));
+        File.Delete(StepManifest.PathOf(store, step.Key));
     }
 
     public void Dispose() => _context.Dispose();

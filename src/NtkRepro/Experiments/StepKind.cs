@@ -28,6 +28,9 @@ public interface IStepKind
 
     bool IsDone(Plan plan, ArtifactStore store, PlanStep step);
 
+    /// <summary>Every file a finished step wrote (absolute), for its manifest: its outputs, and what a training run keeps beside them.</summary>
+    IReadOnlyList<string> Written(Plan plan, ArtifactStore store, PlanStep step);
+
     void Run(StepContext context, PlanStep step);
 
     /// <summary>Checks of the step's output that failed (attack sanity, masking), each in words; empty when all passed.</summary>
@@ -56,6 +59,8 @@ public abstract class StepKind<TWork, TResult> : IStepKind where TWork : StepWor
     protected virtual IReadOnlyList<string> FailedChecks(Plan plan, ArtifactStore store, PlanStep step, TWork work) => [];
 
     public virtual bool IsDone(Plan plan, ArtifactStore store, PlanStep step) => Outputs(plan, store, step, WorkOf(step)).All(File.Exists);
+
+    public virtual IReadOnlyList<string> Written(Plan plan, ArtifactStore store, PlanStep step) => Outputs(plan, store, step, WorkOf(step));
 
     public void Run(StepContext context, PlanStep step) => Run(context, step, WorkOf(step));
 

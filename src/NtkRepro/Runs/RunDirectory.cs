@@ -52,6 +52,14 @@ public sealed class RunDirectory
 
     public string CheckpointPath(double epoch) => System.IO.Path.Combine(Path, "checkpoints", $"epoch-{EpochName(epoch)}.ckpt");
 
+    /// <summary>A run folder's own files: those at its top (configuration, state, metrics, done) and its checkpoints.</summary>
+    public static IReadOnlyList<string> OwnFiles(string runPath)
+    {
+        var top = Directory.GetFiles(runPath).Where(f => !f.EndsWith(".partial", StringComparison.Ordinal));
+        var checkpoints = System.IO.Path.Combine(runPath, "checkpoints");
+        return top.Concat(Directory.Exists(checkpoints) ? Directory.GetFiles(checkpoints) : []).Order(StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>The checkpoint epochs present, in order.</summary>
     public IReadOnlyList<double> CheckpointEpochs()
     {

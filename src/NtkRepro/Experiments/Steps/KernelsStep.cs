@@ -27,6 +27,13 @@ public sealed class KernelsStep : StepKind<KernelsWork, KernelSeries>
     public override IReadOnlyList<string> Outputs(Plan plan, ArtifactStore store, PlanStep step, KernelsWork work) =>
         [KernelJob.MetricsPath(store.PathOf(step), work.Subset), .. work.Epochs.Select(e => KernelJob.KernelPath(store.PathOf(step), work.Subset, e))];
 
+    /// <summary>The outputs and each kernel's JSON sidecar.</summary>
+    public override IReadOnlyList<string> Written(Plan plan, ArtifactStore store, PlanStep step)
+    {
+        var outputs = Outputs(plan, store, step, WorkOf(step));
+        return [.. outputs, .. outputs.Where(f => f.EndsWith(".npy", StringComparison.Ordinal)).Select(KernelFile.InfoPath)];
+    }
+
     protected override void Run(StepContext context, PlanStep step, KernelsWork work)
     {
         var folder = context.PathOf(step);

@@ -29,6 +29,9 @@ public sealed class Stage1Step : StepKind<Stage1Work, Stage1Run>
 
     public override IReadOnlyList<string> Outputs(Plan plan, ArtifactStore store, PlanStep step, Stage1Work work) => [RunDirectory.DoneFile(store.PathOf(step))];
 
+    /// <summary>The run folder's own files and its checkpoints (not the evaluations and kernels other steps write beside them).</summary>
+    public override IReadOnlyList<string> Written(Plan plan, ArtifactStore store, PlanStep step) => RunDirectory.OwnFiles(store.PathOf(step));
+
     protected override void Run(StepContext context, PlanStep step, Stage1Work work) =>
         Stage1.Train(work.Config, context.PathOf(step), context.Train(work.V), context.Device, context.Progress);
 

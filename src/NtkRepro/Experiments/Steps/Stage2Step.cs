@@ -28,6 +28,9 @@ public sealed class Stage2Step : StepKind<Stage2Work, ChildRun>
 
     public override IReadOnlyList<string> Outputs(Plan plan, ArtifactStore store, PlanStep step, Stage2Work work) => [RunDirectory.DoneFile(store.PathOf(step))];
 
+    /// <summary>The run folder's own files and its checkpoints (not the evaluations and kernels other steps write beside them).</summary>
+    public override IReadOnlyList<string> Written(Plan plan, ArtifactStore store, PlanStep step) => RunDirectory.OwnFiles(store.PathOf(step));
+
     protected override void Run(StepContext context, PlanStep step, Stage2Work work) =>
         Stage2.Train(work.Config, context.PathOf(step), context.Train(work.V), context.Device, context.Progress,
             new JacobianCacheOptions(Shared: context.SiblingFeatures));
