@@ -53,7 +53,8 @@ public class StepLockTests
         var path = StepLock.PathOf(store, "v/r0/stage1/adversarial");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var ready = path + ".ready";
-        using var holder = Process.Start(new ProcessStartInfo("flock", ["--exclusive", path, "sh", "-c", $"touch '{ready}'; sleep 60"]))!;
+        // --close: only flock itself holds the lock, not the shell and sleep it starts, so its death alone must free it.
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["--exclusive", "--close", path, "sh", "-c", $"touch '{ready}'; sleep 60"]))!;
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(30);
