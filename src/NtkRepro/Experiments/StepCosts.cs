@@ -78,9 +78,15 @@ public sealed class CostModel(Plan plan, StepCosts? costs, double calibrationSec
     /// <summary>Whether the step's cost is measured rather than modelled.</summary>
     public bool IsMeasured(PlanStep step) => costs?.Seconds.ContainsKey(StepCosts.ClassOf(step.Key)) == true;
 
-    public double Seconds(PlanStep step) =>
-        costs?.Seconds.TryGetValue(StepCosts.ClassOf(step.Key), out var s) == true ? s * Scale
-        : step.ImagePasses / plan.Preset.ImagePassesPerSecond;
+    private readonly Dictionary<string, double> _seconds = new();
+
+    /// <summary>The step's estimated seconds here (memoized: the ETA's simulation asks for every step many times).</summary>
+    public double Seconds(PlanStep step)
+    {
+        if (_seconds.TryGetValue(step.Key, out var known)) return known;
+        return _seconds[step.Key] = costs?.Seconds.TryGetValue(StepCosts.ClassOf(step.Key), out var s) == true ? s * Scale
+            : step.ImagePasses / plan.Preset.ImagePassesPerSecond;
+    }
 
     /// <summary>In words: where the figures come from.</summary>
     public string Describe() => costs is null

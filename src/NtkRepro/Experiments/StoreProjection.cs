@@ -37,7 +37,7 @@ public static class StoreProjection
     private static long KeptCount(Stage1Config c)
     {
         var whole = Enumerable.Range(0, c.Epochs + 1).Count(e => c.Keeps(e));
-        return whole + c.FractionalCheckpoints.Count(f => f < c.Epochs && c.Keeps(f));
+        return whole + c.WrittenFractionalCheckpoints().Count;
     }
 
     private static long KernelBytes(Variant v, KernelSubset subset)

@@ -33,6 +33,9 @@ public sealed record Stage1Config
     /// <summary>Whether the checkpoint at this epoch is written.</summary>
     public bool Keeps(double epoch) => KeptCheckpoints is null || epoch == Epochs || KeptCheckpoints.Contains(epoch);
 
+    /// <summary>The fractional checkpoints actually written: inside the run and kept (a method, so it stays out of the configuration's hash).</summary>
+    public IReadOnlyList<double> WrittenFractionalCheckpoints() => FractionalCheckpoints.Where(f => f < Epochs && Keeps(f)).ToList();
+
     public void Validate()
     {
         if (Epochs < 1) throw new ArgumentException($"epochs {Epochs}: must be at least 1");

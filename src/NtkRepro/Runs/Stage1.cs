@@ -27,7 +27,7 @@ public static class Stage1
         string task = $"stage 1 {config.Schedule}{(config.Schedule.Kind == ScheduleKind.Benign ? "" : $" ({config.AdversarialMode.ToString().ToLowerInvariant()})")} {Path.GetFileName(dir.Path)}";
         return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs,
             epoch => new EpochPlan(epoch, config.BatchSize, config.Schedule.IsAdversarial(epoch), config.AdversarialMode, config.TrainAttack, config.Seed, task),
-            checkpointAfterEpoch: e => config.Keeps(e), config.FractionalCheckpoints.Where(f => f < config.Epochs && config.Keeps(f)).ToList(), progress);
+            checkpointAfterEpoch: e => config.Keeps(e), config.WrittenFractionalCheckpoints(), progress);
     }
 
     /// <summary>The batch BatchNorm's statistics start from: the first of a shuffled pass drawn apart from every epoch's.</summary>

@@ -95,7 +95,7 @@ public class SmokeReproductionTests(SmokeReproduction smoke) : IClassFixture<Smo
     public void ARerunReusesEveryStepEvenFromAMovedStore()
     {
         var moved = smoke.Store + "-moved";
-        CopyDirectory(smoke.Store, moved);
+        TestData.CopyDirectory(smoke.Store, moved);
         var (code, output, error) = CliProcess.InProcess("reproduce", "--preset", "smoke", "--out", moved);
         Assert.True(code == SmokeReproduction.ExpectedExitCode(smoke.Results), $"exit {code}: {error}\n{output}");
         Assert.DoesNotContain("done: ", output.Replace("done: report", ""));
@@ -148,13 +148,4 @@ public class SmokeReproductionTests(SmokeReproduction smoke) : IClassFixture<Smo
     /// <summary>The figures and verdicts of results, without timings and machine lines.</summary>
     private static string Normalized(ReproductionResults r) =>
         Json.Serialize(FigureSet.From(r, ClaimRegistry.Evaluate(r)));
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(dir.Replace(from, to));
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-            File.Copy(file, file.Replace(from, to), overwrite: true);
-    }
 }

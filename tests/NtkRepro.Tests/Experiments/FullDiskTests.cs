@@ -34,10 +34,7 @@ public class FullDiskTests(SmokeReproduction smoke) : IClassFixture<SmokeReprodu
             Assert.True(code == 2, $"exit {code}: {error}\n{output}");
             Assert.Contains("No space left on device", error + output);
             Assert.Empty(Directory.GetFiles(small, "*.partial", SearchOption.AllDirectories));
-            foreach (var dir in Directory.GetDirectories(small, "*", SearchOption.AllDirectories))
-                Directory.CreateDirectory(Path.Combine(healthy, Path.GetRelativePath(small, dir)));
-            foreach (var file in Directory.GetFiles(small, "*", SearchOption.AllDirectories))
-                File.Copy(file, Path.Combine(healthy, Path.GetRelativePath(small, file)));
+            TestData.CopyDirectory(small, healthy);
         }
         finally
         {

@@ -28,14 +28,6 @@ public class StoreIntegrityTests(SmokeReproduction smoke) : IClassFixture<SmokeR
         }
     }
 
-    private static void Copy(string from, string to)
-    {
-        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
-    }
-
     /// <summary>One file of each kind of step: the largest the step's manifest lists (a checkpoint, a kernel, an evaluation record, …).</summary>
     private static List<(string Step, string File)> OnePerKind(string store)
     {
@@ -56,7 +48,7 @@ public class StoreIntegrityTests(SmokeReproduction smoke) : IClassFixture<SmokeR
     public void EveryKindOfArtifactPlantedBadIsNamedByVerifyAndRecomputedToTheSameFigures(Corruption how)
     {
         var store = TestData.TempDir($"integrity-{how}");
-        Copy(smoke.Store, store);
+        TestData.CopyDirectory(smoke.Store, store);
         var planted = OnePerKind(store);
         Assert.True(planted.Count >= 7, string.Join(", ", planted.Select(p => p.Step)));
         foreach (var (_, file) in planted) Plant(file, how);
@@ -81,7 +73,7 @@ public class StoreIntegrityTests(SmokeReproduction smoke) : IClassFixture<SmokeR
     public void AFileNoStepWroteIsUnexpectedAndAnUntouchedStoreIsClean()
     {
         var store = TestData.TempDir("integrity-stray");
-        Copy(smoke.Store, store);
+        TestData.CopyDirectory(smoke.Store, store);
         var (code, output, _) = CliProcess.InProcess("verify", "--preset", "smoke", "--store", store);
         Assert.True(code == 0, output);
         File.WriteAllText(Path.Combine(store, "synthetic", "stray.npy"), "x");

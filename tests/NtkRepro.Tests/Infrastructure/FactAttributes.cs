@@ -52,6 +52,16 @@ public static class TestData
             ? $"needs CIFAR-100: none found in data root {root.Path} ('ntkrepro data --download cifar100' fetches it)" : null;
     }
 
+    /// <summary>Copies a folder tree (a store, moved or planted into) to another folder, created if missing.</summary>
+    public static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+    }
+
     public static string TempDir(string name)
     {
         var dir = Path.Combine(Path.GetTempPath(), "ntkrepro-tests", $"{name}-{Guid.NewGuid():N}");
