@@ -15,15 +15,15 @@ public static class BenchCommand
     public static Command Create()
     {
         var d = new StepBenchmark.Options();
-        var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => d.Rounds, Description = "Timed rounds: every variant is timed once per round, variants alternating" };
-        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => d.Warmup, Description = "Untimed steps per variant before the rounds" };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => d.Batch, Description = "Batch size of the steps" };
-        var width = new Option<int>("--width") { DefaultValueFactory = _ => d.Width, Description = "Small CNN width (16: the mini preset's)" };
+        var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => d.Rounds, Description = "Timed rounds: every variant is timed once per round, variants alternating" }.AtLeast(1);
+        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => d.Warmup, Description = "Untimed steps per variant before the rounds" }.AtLeast(0);
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => d.Batch, Description = "Batch size of the steps" }.AtLeast(1);
+        var width = new Option<int>("--width") { DefaultValueFactory = _ => d.Width, Description = "Small CNN width (16: the mini preset's)" }.AtLeast(1);
         var noResNet = new Option<bool>("--no-resnet") { Description = "Skip the ResNet-18" };
-        var resnetWidth = new Option<int>("--resnet-width") { DefaultValueFactory = _ => d.ResNetWidth, Description = "ResNet-18 width (64 is standard; 16 on a CPU)" };
-        var points = new Option<int>("--ntk-points") { DefaultValueFactory = _ => d.NtkPoints, Description = "NTK points N (0: no NTK)" };
-        var consecutive = new Option<int>("--consecutive") { DefaultValueFactory = _ => d.Consecutive, Description = "Steps of a training or PGD variant run back to back per round, each timed (1: every step cold, after the other variants; more: as an epoch runs them)" };
-        var ntkRounds = new Option<int>("--ntk-rounds") { DefaultValueFactory = _ => d.NtkRounds, Description = "Timed rounds of the NTK" };
+        var resnetWidth = new Option<int>("--resnet-width") { DefaultValueFactory = _ => d.ResNetWidth, Description = "ResNet-18 width (64 is standard; 16 on a CPU)" }.AtLeast(1);
+        var points = new Option<int>("--ntk-points") { DefaultValueFactory = _ => d.NtkPoints, Description = "NTK points N (0: no NTK)" }.AtLeast(0);
+        var consecutive = new Option<int>("--consecutive") { DefaultValueFactory = _ => d.Consecutive, Description = "Steps of a training or PGD variant run back to back per round, each timed (1: every step cold, after the other variants; more: as an epoch runs them)" }.AtLeast(1);
+        var ntkRounds = new Option<int>("--ntk-rounds") { DefaultValueFactory = _ => d.NtkRounds, Description = "Timed rounds of the NTK" }.AtLeast(1);
         var reference = new Option<bool>("--reference") { Description = "Also time the double-backward linearized step (slow)" };
         var peer = new Option<bool>("--peer") { Description = "Interleave PyTorch 1.13 + functorch (bench/peer/peer_bench.py) and print ours/theirs" };
         var peerPython = new Option<string>("--peer-python") { DefaultValueFactory = _ => PeerOptions.DefaultPython, Description = "The Python that has torch and functorch" };
@@ -56,10 +56,10 @@ public static class BenchCommand
     private static Command Stage2Routes()
     {
         var parent = new Option<string>("--parent") { Description = "The parent's stage-1 run folder", Required = true };
-        var spawn = new Option<double>("--spawn") { Description = "Spawn epoch (a checkpoint of the parent)", Required = true };
+        var spawn = new Option<double>("--spawn") { Description = "Spawn epoch (a checkpoint of the parent)", Required = true }.NotNegative();
         var dynamics = CommonOptions.Enum("--dynamics", "Child dynamics", Dynamics.Centered);
-        var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => 3, Description = "Epochs per route, interleaved (median reported)" };
-        var featureMemory = new Option<double?>("--feature-memory-gib") { Description = "Memory budget for the Jacobian rows (default: half the available memory)" };
+        var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => 3, Description = "Epochs per route, interleaved (median reported)" }.AtLeast(1);
+        var featureMemory = new Option<double?>("--feature-memory-gib") { Description = "Memory budget for the Jacobian rows (default: half the available memory)" }.Positive();
         var data = CommonOptions.Data();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();

@@ -20,27 +20,27 @@ public static class CommonOptions
         DefaultValueFactory = _ => "cpu",
     };
 
-    public static Option<int?> Threads() => new("--threads")
+    public static Option<int?> Threads() => new Option<int?>("--threads")
     {
         Description = "CPU threads for libtorch (figures are reproducible for a fixed count)",
-    };
+    }.AtLeast(1);
 
-    public static Option<double> Epsilon(string what) => new("--epsilon")
+    public static Option<double> Epsilon(string what) => new Option<double>("--epsilon")
     {
         Description = $"{what} L∞ radius in units of 1/255 (4 or 8 in the paper)",
         DefaultValueFactory = _ => 4,
-    };
+    }.Radius255();
 
-    public static Option<int> Steps(string what, int defaultSteps) => new("--pgd-steps")
+    public static Option<int> Steps(string what, int defaultSteps) => new Option<int>("--pgd-steps")
     {
         Description = $"{what} PGD steps (step size ε/{(defaultSteps == 100 ? 50 : 10)} by default)",
         DefaultValueFactory = _ => defaultSteps,
-    };
+    }.AtLeast(1);
 
-    public static Option<double?> StepSize() => new("--pgd-step-size")
+    public static Option<double?> StepSize() => new Option<double?>("--pgd-step-size")
     {
         Description = "PGD step size in units of 1/255 (default: ε/10 for training, ε/50 for evaluation)",
-    };
+    }.Positive();
 
     /// <summary>An enum option that accepts kebab-case values (tangent-propagation) as well as the names.</summary>
     public static Option<T> Enum<T>(string name, string description, T defaultValue) where T : struct, System.Enum

@@ -27,9 +27,9 @@ public static class CostsCommand
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
             int stepThreads = parse.GetValue(threads) ?? 1;
-            var dev = CommonOptions.Setup(parse.GetValue(device)!, stepThreads);
             var thePlan = plan.Plan(parse);
             var store = plan.StoreFor(parse, thePlan);
+            var dev = CommonOptions.Setup(parse.GetValue(device)!, stepThreads);
             using var probe = new StepExecutor(thePlan, store, dev, NullProgress.Instance, null, ReportStep.All);
             var done = thePlan.Steps.FirstOrDefault(s => s.Key != Plan.ReportKey && probe.IsDone(s))
                 ?? throw new ArgumentException($"{store.Root}: no finished step of preset '{thePlan.Preset.Name}' to measure");

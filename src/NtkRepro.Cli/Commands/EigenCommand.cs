@@ -22,18 +22,18 @@ public static class EigenCommand
             Description = "Further rows, LABEL=RUN[@EPOCH] (default epoch: the run's last checkpoint); repeatable",
             AllowMultipleArgumentsPerToken = false,
         };
-        var cls = new Option<int>("--class") { Description = "The class c whose kernel block K_cc is drawn", Required = true };
-        var k = new Option<int>("--eigenvectors", "-k") { Description = "Top eigenvectors drawn (ascent images)", DefaultValueFactory = _ => 3 };
-        var negatives = new Option<int>("--negatives") { Description = "Descent ('negative') images for the first this many eigenvectors", DefaultValueFactory = _ => 1 };
+        var cls = new Option<int>("--class") { Description = "The class c whose kernel block K_cc is drawn", Required = true }.AtLeast(0);
+        var k = new Option<int>("--eigenvectors", "-k") { Description = "Top eigenvectors drawn (ascent images)", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var negatives = new Option<int>("--negatives") { Description = "Descent ('negative') images for the first this many eigenvectors", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var noRegression = new Option<bool>("--no-regression") { Description = "Leave out the kernel-regression direction J_cᵀK_cc⁻¹y_c" };
-        var ridge = new Option<double>("--ridge") { Description = "Ridge of the regression solve, relative to the mean diagonal of K_cc", DefaultValueFactory = _ => 1e-6 };
-        var steps = new Option<int>("--steps") { Description = "Signed-gradient steps from grey (the authors: 600)", DefaultValueFactory = _ => 600 };
-        var stepSize = new Option<double>("--step-size") { Description = "Step size in pixel units (the authors: 0.001)", DefaultValueFactory = _ => 0.001 };
+        var ridge = new Option<double>("--ridge") { Description = "Ridge of the regression solve, relative to the mean diagonal of K_cc", DefaultValueFactory = _ => 1e-6 }.NotNegative();
+        var steps = new Option<int>("--steps") { Description = "Signed-gradient steps from grey (the authors: 600)", DefaultValueFactory = _ => 600 }.AtLeast(1);
+        var stepSize = new Option<double>("--step-size") { Description = "Step size in pixel units (the authors: 0.001)", DefaultValueFactory = _ => 0.001 }.Positive();
         var perImage = new Option<bool>("--per-image") { Description = "One double backward per image instead of one for all images of a row (slower; a check)" };
-        var perClass = new Option<int>("--per-class") { Description = "Kernel subset: points per class (the paper: 50)", DefaultValueFactory = _ => 50 };
+        var perClass = new Option<int>("--per-class") { Description = "Kernel subset: points per class (the paper: 50)", DefaultValueFactory = _ => 50 }.AtLeast(1);
         var seed = new Option<int>("--subset-seed") { Description = "Seed of the class-balanced subset", DefaultValueFactory = _ => 0 };
-        var scale = new Option<int>("--scale") { Description = "Pixels per image pixel in the PNG grid", DefaultValueFactory = _ => 4 };
-        var output = new Option<string>("--out") { Description = "Folder for eigen-class-<c>.png and .json", Required = true };
+        var scale = new Option<int>("--scale") { Description = "Pixels per image pixel in the PNG grid", DefaultValueFactory = _ => 4 }.AtLeast(1);
+        var output = new Option<string>("--out") { Description = "Folder for eigen-class-<c>.png and .json", Required = true }.Folder();
         var data = CommonOptions.Data();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();

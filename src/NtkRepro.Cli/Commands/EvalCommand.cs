@@ -13,9 +13,9 @@ public static class EvalCommand
     public static Command Create()
     {
         var run = new Option<string>("--run") { Description = "A stage-1 or stage-2 run folder", Required = true };
-        var epoch = new Option<double?>("--epoch") { Description = "Stage-1 checkpoint to evaluate (default: the last); stage-2 runs evaluate their final state" };
-        var testCount = new Option<int?>("--test-count") { Description = "Evaluate on the first n test images (default: the run's test set)" };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 250, Description = "Evaluation batch size" };
+        var epoch = new Option<double?>("--epoch") { Description = "Stage-1 checkpoint to evaluate (default: the last); stage-2 runs evaluate their final state" }.NotNegative();
+        var testCount = new Option<int?>("--test-count") { Description = "Evaluate on the first n test images (default: the run's test set)" }.AtLeast(1);
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 250, Description = "Evaluation batch size" }.AtLeast(1);
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the attack's random starts" };
         var eps = CommonOptions.Epsilon("Evaluation attack");
         var steps = CommonOptions.Steps("Evaluation attack", 100);

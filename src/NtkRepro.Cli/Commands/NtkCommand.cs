@@ -15,7 +15,7 @@ public static class NtkCommand
     {
         var run = new Option<string>("--run") { Description = "A stage-1 run folder", Required = true };
         var epochs = new Option<string>("--epochs") { Description = "Checkpoints: 'all' or a list such as 0,0.5,1,2", DefaultValueFactory = _ => "all" };
-        var perClass = new Option<int>("--per-class") { Description = "Kernel subset: points per class (the paper: 50, N = 500)", DefaultValueFactory = _ => 50 };
+        var perClass = new Option<int>("--per-class") { Description = "Kernel subset: points per class (the paper: 50, N = 500)", DefaultValueFactory = _ => 50 }.AtLeast(1);
         var seed = new Option<int>("--subset-seed") { Description = "Seed of the class-balanced subset", DefaultValueFactory = _ => 0 };
         var data = CommonOptions.Data();
         var device = CommonOptions.Device();
@@ -30,6 +30,7 @@ public static class NtkCommand
             var runPath = parse.GetValue(run)!;
             var (dir, config) = RunDirectory.Read<Stage1Config>(runPath, Stage1.Kind);
             var list = CommonOptions.ParseEpochs(parse.GetValue(epochs)!, dir.CheckpointEpochs);
+            foreach (var e in list) dir.RequireCheckpoint(e);
             var (train, test) = DatasetLoader.Load(config.Data, parse.GetValue(data));
             test.Dispose();
             using (train)

@@ -17,8 +17,8 @@ public static class PlanCommand
     {
         var plan = new PlanOptions();
         var format = CommonOptions.Enum("--format", "Output", PlanFormat.Text);
-        var wave = new Option<int?>("--wave") { Description = "github-matrix: only this wave's matrix ({\"include\": [...]}, for strategy.matrix)" };
-        var shards = new Option<int>("--shards") { DefaultValueFactory = _ => 64, Description = "At most this many jobs per wave (each runs a shard of step keys in order; GitHub allows 256 per matrix)" };
+        var wave = new Option<int?>("--wave") { Description = "github-matrix: only this wave's matrix ({\"include\": [...]}, for strategy.matrix)" }.AtLeast(0);
+        var shards = new Option<int>("--shards") { DefaultValueFactory = _ => 64, Description = "github-matrix: at most this many jobs per wave (each runs a shard of step keys in order; GitHub allows 256 per matrix)" }.AtLeast(1);
         var command = new Command("plan", "Print a preset's plan of steps (key, dependencies, cost) as text, GitHub Actions matrices or a Slurm script");
         plan.AddTo(command);
         foreach (var o in new Option[] { format, wave, shards }) command.Options.Add(o);
@@ -27,6 +27,8 @@ public static class PlanCommand
             var thePlan = plan.Plan(parse);
             var output = parse.InvocationConfiguration.Output;
             int maxShards = parse.GetValue(shards);
+            if (parse.GetValue(wave) is { } given && parse.GetValue(format) != PlanFormat.GithubMatrix)
+                throw new ArgumentException($"--wave {given}: applies to --format github-matrix only");
             switch (parse.GetValue(format))
             {
                 case PlanFormat.GithubMatrix:

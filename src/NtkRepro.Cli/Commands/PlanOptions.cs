@@ -12,10 +12,10 @@ public sealed class PlanOptions
         Description = $"Scale: {string.Join(", ", Presets.All.Select(p => p.Name))} (reproduce's default: mini where CIFAR-10 is found, else smoke on synthetic data)",
     };
 
-    public Option<string?> Store { get; } = new("--store", "--out")
+    public Option<string?> Store { get; } = new Option<string?>("--store", "--out")
     {
         Description = $"Artifact store, shared by every machine that runs steps of the plan (default: runs/<preset> in the repository, or ${ArtifactsFolder.EnvironmentVariable}/<preset>)",
-    };
+    }.Folder();
 
     public Option<string?> Datasets { get; } = new("--dataset") { Description = "Only these of the preset's datasets (comma-separated, e.g. cifar10)" };
     public Option<string?> Epsilons { get; } = new("--epsilon") { Description = "Only these of the preset's attack radii, in 1/255 (comma-separated, e.g. 4 or 4,8)" };
@@ -34,6 +34,13 @@ public sealed class PlanOptions
             .Select(e => double.TryParse(e, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : throw new ArgumentException($"--epsilon {e}: expected a number of 1/255 units such as 4 or 8"))
             .ToList();
         return Planner.For(preset.Restrict(datasets, epsilons));
+    }
+
+    /// <summary>Every real dataset of the plan is in the data root: checked before any work, so a wrong --data is one line, not a failed step per run.</summary>
+    public void RequireData(Plan plan, string? dataOption)
+    {
+        foreach (var dataset in plan.Preset.Datasets.Where(d => !NtkRepro.Data.DatasetLoader.IsSynthetic(d)))
+            NtkRepro.Data.DatasetLoader.Require(dataset, dataOption);
     }
 
     public ArtifactStore StoreFor(ParseResult parse, Plan plan) => new(parse.GetValue(Store) ?? ArtifactsFolder.Default(plan.Preset.Name));

@@ -21,27 +21,32 @@ public static class ReproduceCommand
         {
             Description = "Steps run side by side as worker processes (default: the machine's cores); each computes with --threads libtorch threads (default 1), so the figures do not depend on the machine's size",
             DefaultValueFactory = _ => Environment.ProcessorCount,
-        };
+        }.AtLeast(1);
         var command = new Command("reproduce", "Run a preset's whole plan in this process (cached and resumable: rerun to continue) and write its reproduction report");
         plan.AddTo(command);
         foreach (var o in new Option[] { data, device, threads, jobs }) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
             int workers = parse.GetValue(jobs);
-            if (workers < 1) throw new ArgumentException($"--jobs {workers}: expected at least 1");
             int stepThreads = parse.GetValue(threads) ?? 1;
-            var dev = CommonOptions.Setup(parse.GetValue(device)!, stepThreads);
             var writer = parse.InvocationConfiguration.Output;
             var thePlan = plan.Plan(parse, DefaultPreset(parse.GetValue(plan.Preset), parse.GetValue(data), writer));
             var store = plan.StoreFor(parse, thePlan);
+            plan.RequireData(thePlan, parse.GetValue(data));
+            var dev = CommonOptions.Setup(parse.GetValue(device)!, stepThreads);
             writer.WriteLine($"preset {thePlan.Preset.Name}: {thePlan.Preset.Summary}");
             writer.WriteLine($"plan: {thePlan.Steps.Count} steps in {thePlan.Waves.Count} waves; artifact store {store.Root}");
             writer.WriteLine($"machine: {MachineDescription.Describe(dev)}");
             writer.WriteLine($"steps: {workers} at a time, {stepThreads} libtorch thread(s) each");
+            var started = DateTimeOffset.UtcNow;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            Invocation Record(int computed, int reused, int failed) =>
+                new(started, watch.Elapsed.TotalSeconds, workers, stepThreads, computed, reused, failed, MachineDescription.WithoutLibtorch(MachineDescription.Describe(dev)));
             return ProgressConsole.Run(writer, progress =>
             {
                 if (workers == 1)
-                    return ChecksOutcome.ExitCode(Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data)).Failed, progress);
+                    return ChecksOutcome.ExitCode(Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data),
+                        beforeReport: (timings, failed) => InvocationLedger.Append(store, Record(timings.Count(t => !t.Cached), timings.Count(t => t.Cached), failed.Count))).Failed, progress);
                 var passThrough = new List<string> { "--device", parse.GetValue(device)! };
                 if (parse.GetValue(data) is { } d) passThrough.AddRange(["--data", d]);
                 if (parse.GetValue(plan.Datasets) is { } ds) passThrough.AddRange(["--dataset", ds]);
@@ -50,8 +55,9 @@ public static class ReproduceCommand
                 using (var probe = new StepExecutor(thePlan, store, dev, progress, parse.GetValue(data), ReportStep.All))
                 {
                     var costs = new CostModel(thePlan, StepCosts.Kept(thePlan.Preset.Name), Calibration.Seconds(dev));
-                    var watch = System.Diagnostics.Stopwatch.StartNew();
                     var outcome = new ParallelExecutor(thePlan, probe.IsDone, workers, progress, costs).Run(launcher.Launch);
+                    int others = outcome.Computed.Count + outcome.Failed.Count + outcome.Blocked.Count;
+                    InvocationLedger.Append(store, Record(outcome.Computed.Count, thePlan.Steps.Count - 1 - others, outcome.Failed.Count + outcome.Blocked.Count));
                     if (outcome.Computed.Count > 0)
                         progress.Log($"workers done in {Util.Eta.Short(watch.Elapsed)} of wall time; the first estimate said {Util.Eta.Short(TimeSpan.FromSeconds(outcome.FirstEstimateSeconds))} ({(outcome.FirstEstimateSeconds / watch.Elapsed.TotalSeconds - 1):+0%;-0%})");
                     var written = Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data), probe.IsDone, outcome.Computed);

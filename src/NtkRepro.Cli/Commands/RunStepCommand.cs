@@ -26,10 +26,10 @@ public static class RunStepCommand
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
             // One libtorch thread unless told otherwise, as reproduce's workers: a step's bits then do not depend on the machine's size.
-            var dev = CommonOptions.Setup(parse.GetValue(device)!, parse.GetValue(threads) ?? 1);
             var thePlan = plan.Plan(parse);
             var steps = parse.GetValue(keys)!.Select(thePlan.Step).ToList();
             var store = plan.StoreFor(parse, thePlan);
+            var dev = CommonOptions.Setup(parse.GetValue(device)!, parse.GetValue(threads) ?? 1);
             if (parse.GetValue(manifest) is { } list)
                 File.AppendAllLines(list, steps.Where(s => !ReportStep.All.Of(s).Summarizes).SelectMany(s => new[] { s.Folder, ArtifactStore.TimingFile(s.Key) }).Distinct());
             return ProgressConsole.Run(parse.InvocationConfiguration.Output, progress =>

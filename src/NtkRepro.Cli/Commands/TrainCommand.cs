@@ -26,16 +26,16 @@ public static class TrainCommand
     {
         public Shared(Command command, double defaultLr)
         {
-            Lr = new Option<double>("--lr") { DefaultValueFactory = _ => defaultLr, Description = "Learning rate" };
+            Lr = new Option<double>("--lr") { DefaultValueFactory = _ => defaultLr, Description = "Learning rate" }.Positive();
             foreach (var o in new Option[] { Output, Mode, Epochs, Lr, Batch, Seed, Eps, Steps, StepSize, Data, Device, Threads })
                 command.Options.Add(o);
         }
 
-        public Option<string> Output { get; } = new("--out") { Description = "Run folder", Required = true };
+        public Option<string> Output { get; } = new Option<string>("--out") { Description = "Run folder", Required = true }.Folder();
         public Option<AdversarialMode> Mode { get; } = CommonOptions.Enum("--adversarial-mode", "Adversarial training: mixture is the authors' code (clean step + adversarial step), pure is Madry's", AdversarialMode.Mixture);
-        public Option<int> Epochs { get; } = new("--epochs") { DefaultValueFactory = _ => AuthorsDefaults.Stage1Epochs, Description = "Epochs" };
+        public Option<int> Epochs { get; } = new Option<int>("--epochs") { DefaultValueFactory = _ => AuthorsDefaults.Stage1Epochs, Description = "Epochs" }.AtLeast(1);
         public Option<double> Lr { get; }
-        public Option<int> Batch { get; } = new("--batch") { DefaultValueFactory = _ => AuthorsDefaults.BatchSize, Description = "Batch size" };
+        public Option<int> Batch { get; } = new Option<int>("--batch") { DefaultValueFactory = _ => AuthorsDefaults.BatchSize, Description = "Batch size" }.AtLeast(1);
         public Option<int> Seed { get; } = new("--seed") { DefaultValueFactory = _ => 0, Description = "Seed (initialisation, shuffling, attack starts)" };
         public Option<double> Eps { get; } = CommonOptions.Epsilon("Training attack");
         public Option<int> Steps { get; } = CommonOptions.Steps("Training attack", 20);
@@ -68,9 +68,9 @@ public static class TrainCommand
         var command = new Command("stage1", "Stage 1: train a network from initialisation (benign, adversarial or switch schedule)");
         var shared = new Shared(command, defaultLr: AuthorsDefaults.Stage1LearningRate);
         var model = new Option<string>("--model") { Description = $"Network: {string.Join(", ", ModelSpec.Architectures)}", DefaultValueFactory = _ => ModelSpec.SmallCnn };
-        var width = new Option<int>("--width") { Description = "Width (base channels; 64 is the standard ResNet-18)", DefaultValueFactory = _ => 16 };
+        var width = new Option<int>("--width") { Description = "Width (base channels; 64 is the standard ResNet-18)", DefaultValueFactory = _ => 16 }.AtLeast(1);
         var dataset = new Option<string>("--dataset") { Description = "cifar10, cifar100 or synthetic", DefaultValueFactory = _ => "cifar10" };
-        var perClass = new Option<int?>("--train-per-class") { Description = "Use the first m training images of each class (default: all)" };
+        var perClass = new Option<int?>("--train-per-class") { Description = "Use the first m training images of each class (default: all)" }.AtLeast(1);
         var schedule = new Option<string>("--schedule") { Description = "benign, adversarial or switch:<epoch>", DefaultValueFactory = _ => "benign" };
         foreach (var o in new Option[] { model, width, dataset, perClass, schedule }) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
@@ -100,7 +100,7 @@ public static class TrainCommand
         var command = new Command("stage2", "Stage 2: train a standard, linearized or centered child of a stage-1 checkpoint (the parent's files are never modified)");
         var shared = new Shared(command, defaultLr: AuthorsDefaults.Stage2LearningRate);
         var parent = new Option<string>("--parent") { Description = "The parent's stage-1 run folder", Required = true };
-        var spawn = new Option<double>("--spawn") { Description = "Spawn epoch: the parent checkpoint to linearize around", Required = true };
+        var spawn = new Option<double>("--spawn") { Description = "Spawn epoch: the parent checkpoint to linearize around", Required = true }.NotNegative();
         var dynamics = CommonOptions.Enum("--dynamics", "Child dynamics", Dynamics.Centered);
         var adversarial = new Option<bool>("--adversarial") { Description = "Adversarial training on the fixed kernel (section 7) instead of benign training" };
         var route = CommonOptions.Enum("--jvp", "JVP route: tangent propagation is fast, double backward the reference", JvpRoute.TangentPropagation);
@@ -110,7 +110,7 @@ public static class TrainCommand
         var featureMemory = new Option<double?>("--feature-memory-gib")
         {
             Description = "Cached Jacobian rows up to this size stay in memory, larger ones are streamed from a scratch file in the run folder (default: half the available memory)",
-        };
+        }.Positive();
         foreach (var o in new Option[] { parent, spawn, dynamics, adversarial, route, trainingRoute, featureMemory }) command.Options.Add(o);
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {

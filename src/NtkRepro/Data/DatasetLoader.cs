@@ -25,13 +25,16 @@ public static class DatasetLoader
             if (test % classes != 0) throw new ArgumentException($"{spec.Dataset} test count {test}: must be a multiple of {classes}");
             return SyntheticCifar.Create(spec.TrainPerClass ?? 500, test / classes, classes);
         }
-        var root = DataRoot.Resolve(dataOption) ?? throw new ArgumentException(DataRoot.NotFoundHelp);
-        var source = CifarSource.Find(root.Path, spec.Dataset);
-        if (source is null)
-        {
-            var found = CifarSource.FindAll(root.Path).Select(s => s.Name).ToList();
-            throw new ArgumentException($"dataset '{spec.Dataset}' not found in data root {root.Path} (it holds: {(found.Count == 0 ? "nothing recognised" : string.Join(", ", found))})");
-        }
+        var source = Require(spec.Dataset, dataOption);
         return (source.LoadTrain(spec.TrainPerClass), source.LoadTest(spec.TestCount));
+    }
+
+    /// <summary>Where a real dataset is found, or an error naming the data root, how it was found and what it holds.</summary>
+    public static CifarSource Require(string dataset, string? dataOption = null)
+    {
+        var root = DataRoot.Resolve(dataOption) ?? throw new ArgumentException(DataRoot.NotFoundHelp);
+        if (CifarSource.Find(root.Path, dataset) is { } source) return source;
+        var found = CifarSource.FindAll(root.Path).Select(s => s.Name).ToList();
+        throw new ArgumentException($"dataset '{dataset}' not found in data root {root.Path} (from the {root.HowFound}; it holds: {(found.Count == 0 ? "nothing recognised" : string.Join(", ", found))})");
     }
 }

@@ -161,4 +161,7 @@ public sealed record ReproductionResults(
     string Finished)
 {
     public double TotalSeconds => Timings.Sum(t => t.Seconds);
+
+    /// <summary>The machines the steps ran on (two copies of one libtorch build in different folders are one machine).</summary>
+    public IReadOnlyList<string> Machines() => Timings.Select(t => Native.MachineDescription.WithoutLibtorchFolder(t.Machine)).Distinct().ToList();
 }

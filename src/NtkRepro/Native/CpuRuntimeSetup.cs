@@ -115,6 +115,12 @@ public static class MachineDescription
                LibtorchSegment + Libtorch.Describe();
     }
 
+    /// <summary>The line without the folder libtorch was loaded from: two copies of one build are one machine.</summary>
+    public static string WithoutLibtorchFolder(string line) =>
+        line.IndexOf(LibtorchSegment, StringComparison.Ordinal) is var i and >= 0
+            ? line[..i] + System.Text.RegularExpressions.Regex.Replace(line[i..], @" at \S+", "")
+            : line;
+
     /// <summary>The line without its libtorch part: what determines the bits besides the libtorch build.</summary>
     public static string WithoutLibtorch(string line) =>
         line.IndexOf(LibtorchSegment, StringComparison.Ordinal) is var i and >= 0 ? line[..i] : line;

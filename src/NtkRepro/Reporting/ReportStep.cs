@@ -40,11 +40,14 @@ public static class Reproduction
 
     /// <param name="which">The steps to run or reuse (default: all); the report step always runs.</param>
     /// <param name="computedByWorkers">Steps that worker processes of this invocation computed: timed as run now, not cached.</param>
+    /// <param name="beforeReport">Called with this process's step timings once every step but the report has run (to record the invocation the report then reads).</param>
     public static Outcome Run(Plan plan, ArtifactStore store, Device device, IProgressSink progress, string? dataOption, Func<PlanStep, bool>? which = null,
-        IReadOnlySet<string>? computedByWorkers = null)
+        IReadOnlySet<string>? computedByWorkers = null, Action<IReadOnlyList<StepTiming>, IReadOnlyList<FailedStepChecks>>? beforeReport = null)
     {
         using var executor = new StepExecutor(plan, store, device, progress, dataOption, ReportStep.All) { ComputedByWorkers = computedByWorkers ?? new HashSet<string>() };
-        var timings = InProcessExecutor.Run(executor, progress, which is null ? null : s => s.Key == Plan.ReportKey || which(s));
+        var timings = InProcessExecutor.Run(executor, progress, s => s.Key != Plan.ReportKey && (which is null || which(s))).ToList();
+        beforeReport?.Invoke(timings, executor.Failed);
+        timings.Add(executor.Run(plan.Step(Plan.ReportKey)));
         var results = ReportStep.Kind.Read(plan, store, plan.Step(Plan.ReportKey))
                       ?? throw new InvalidOperationException($"{store.ResultsPath}: the report step wrote no results");
         return new Outcome(results, timings, executor.Failed);

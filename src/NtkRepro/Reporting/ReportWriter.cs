@@ -32,8 +32,10 @@ public static partial class ReportWriter
         md.AppendLine($"- **Scale:** {r.Scale.ToString().ToLowerInvariant()} — {Presets.All.FirstOrDefault(p => p.Name == r.Preset)?.Summary}");
         md.AppendLine($"- **Data:** {r.Data}");
         md.AppendLine($"- **Model:** {r.Model}");
-        foreach (var machine in r.Timings.Select(t => t.Machine).Distinct()) md.AppendLine($"- **Machine:** {machine}");
+        foreach (var machine in r.Machines()) md.AppendLine($"- **Machine:** {machine}");
         md.AppendLine($"- **Compute:** {Eta.Short(TimeSpan.FromSeconds(r.TotalSeconds))} for the steps in the store, summing each step's time as measured when it ran; report written {r.Finished}");
+        if (storeRoot != null)
+            md.AppendLine($"- **Wall time:** {InvocationLedger.Describe(InvocationLedger.Read(storeRoot)) ?? $"not recorded (no invocation in {InvocationLedger.RelativePath} computed a step: the store was filled by a scheduler or by a version that kept no ledger)"}");
         md.AppendLine(r.Progress.Complete
             ? $"- **Plan:** all {r.Progress.StepsTotal} steps done"
             : $"- **Plan:** {r.Progress.StepsDone} of {r.Progress.StepsTotal} steps done; claims whose steps are waiting are `not run` (waiting: {string.Join(", ", r.Progress.Waiting.Take(8))}{(r.Progress.Waiting.Count > 8 ? ", …" : "")})");

@@ -57,9 +57,7 @@ public static class EvaluationJob
         var (stage1, stage1Config) = RunDirectory.Read<Stage1Config>(runPath, Stage1.Kind);
         var available = stage1.CheckpointEpochs();
         epoch ??= available.Count > 0 ? available[^1] : throw new InvalidOperationException($"{stage1.Path}: no checkpoints yet");
-        if (!available.Contains(epoch.Value))
-            throw new FileNotFoundException($"{stage1.Path} has no checkpoint at epoch {RunDirectory.EpochName(epoch.Value)} (it has: {string.Join(", ", available.Select(RunDirectory.EpochName))})");
-        var model = Checkpoint.LoadModel(stage1Config.Model, stage1.CheckpointPath(epoch.Value));
+        var model = Checkpoint.LoadModel(stage1Config.Model, stage1.RequireCheckpoint(epoch.Value));
         model.to(device);
         return new StandardClassifier(model);
     }

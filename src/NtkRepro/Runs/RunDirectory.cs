@@ -70,6 +70,15 @@ public sealed class RunDirectory
             .Select(s => double.Parse(s, CultureInfo.InvariantCulture)).Order().ToList();
     }
 
+    /// <summary>The checkpoint file at an epoch, or an error naming the run, the epoch and the epochs it has.</summary>
+    public string RequireCheckpoint(double epoch)
+    {
+        var path = CheckpointPath(epoch);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{Path} has no checkpoint at epoch {EpochName(epoch)} (it has: {string.Join(", ", CheckpointEpochs().Select(EpochName))})");
+        return path;
+    }
+
     /// <summary>Opens (creating if new) a run folder for a configuration; refuses a folder made for another one.</summary>
     public static RunDirectory Open<TConfig>(string path, string kind, TConfig config)
     {

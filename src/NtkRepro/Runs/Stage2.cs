@@ -62,10 +62,7 @@ public static class Stage2
     public static NtkModel LoadParent(string parentRun, double epoch, Device device)
     {
         var (parentDir, parentConfig) = RunDirectory.Read<Stage1Config>(parentRun, Stage1.Kind);
-        var path = parentDir.CheckpointPath(epoch);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{parentDir.Path} has no checkpoint at epoch {RunDirectory.EpochName(epoch)} (it has: {string.Join(", ", parentDir.CheckpointEpochs().Select(RunDirectory.EpochName))})");
-        var model = Checkpoint.LoadModel(parentConfig.Model, path);
+        var model = Checkpoint.LoadModel(parentConfig.Model, parentDir.RequireCheckpoint(epoch));
         model.to(device);
         model.eval();
         return model;

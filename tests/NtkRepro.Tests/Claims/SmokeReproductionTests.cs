@@ -102,6 +102,28 @@ public class SmokeReproductionTests(SmokeReproduction smoke) : IClassFixture<Smo
         var rerun = Json.Read<ReproductionResults>(Path.Combine(moved, "results.json"));
         Assert.All(rerun.Timings, t => Assert.True(t.Cached, t.Step));
         Assert.Equal(Normalized(smoke.Results), Normalized(rerun));
+        // The rerun is in the ledger, computing nothing, so the report's wall time is still the first invocation's.
+        var ledger = InvocationLedger.Read(moved);
+        Assert.Equal(2, ledger.Count);
+        Assert.Equal((0, Planner.For(Presets.Smoke).Steps.Count - 1), (ledger[1].Computed, ledger[1].Reused));
+        Assert.Equal(InvocationLedger.Describe(ledger.Take(1).ToList()), InvocationLedger.Describe(ledger));
+    }
+
+    [Fact]
+    public void TheReportStatesWallTimeComputeAndTheMachine()
+    {
+        // The fixture's one invocation: every step but the report computed by worker processes, its wall time recorded before the report was written.
+        var ledger = InvocationLedger.Read(smoke.Store);
+        var only = Assert.Single(ledger);
+        Assert.Equal((Planner.For(Presets.Smoke).Steps.Count - 1, 0, 0), (only.Computed, only.Reused, only.Failed));
+        Assert.Equal((Environment.ProcessorCount, 1), (only.Jobs, only.ThreadsPerStep));
+        Assert.InRange(only.WallSeconds, 0.1, 3600);
+        var lines = File.ReadAllLines(Path.Combine(smoke.Store, "report", "README.md"));
+        Assert.Contains($"- **Wall time:** {InvocationLedger.Describe(ledger)}", lines);
+        Assert.Single(lines, l => l.StartsWith("- **Compute:** ", StringComparison.Ordinal));
+        var machine = Assert.Single(lines, l => l.StartsWith("- **Machine:** ", StringComparison.Ordinal));
+        Assert.DoesNotContain(NtkRepro.Native.Libtorch.Describe(), machine); // the folder libtorch was loaded from is not the machine
+        Assert.Contains("libtorch: ", machine);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public class EigenCommandTests
         var run = TestData.TempDir("eigen-run");
         (code, _, err) = Run("eigen", "--benign", run, "--class", "0", "--step-size", "-1", "--out", TestData.TempDir("eigen-out"));
         Assert.Equal((int)ExitCode.UsageOrInput, code);
-        Assert.Contains("step size -1", err);
+        Assert.Contains("--step-size -1", err);
         (code, _, err) = Run("eigen", "--row", "x=" + run + "@soon", "--class", "0", "--out", TestData.TempDir("eigen-out"));
         Assert.Equal((int)ExitCode.UsageOrInput, code);
         Assert.Contains("epoch 'soon'", err);
