@@ -35,7 +35,7 @@ public static class PlanCommand
                     output.WriteLine(GitHubMatrix.Render(parse.GetValue(wave) is { } w ? GitHubMatrix.Wave(thePlan, w, maxShards) : GitHubMatrix.All(thePlan, maxShards)));
                     break;
                 case PlanFormat.Slurm:
-                    output.Write(SlurmScript.Render(thePlan, new SlurmScript.Options(MaxTasksPerWave: maxShards,
+                    output.Write(SlurmScript.Render(thePlan, new SlurmScript.Options(
                         Store: parse.GetValue(plan.Store) ?? ArtifactsFolder.Default(thePlan.Preset.Name))));
                     break;
                 default:

@@ -127,14 +127,29 @@ public class PlanTests
     }
 
     [SkippableFact]
-    public void TheSlurmScriptChainsWavesAndIsValidBash()
+    public void TheSlurmScriptSubmitsEveryStepAfterExactlyTheStepsItReadsAndIsValidBash()
     {
         var plan = Planner.For(Presets.Paper);
         var script = SlurmScript.Render(plan, new SlurmScript.Options(Store: "/shared/store"));
-        Assert.Equal(plan.Waves.Count, script.Split('\n').Count(l => l.StartsWith("previous=$(sbatch --parsable ${previous:+--dependency=afterok:$previous}")));
-        Assert.Contains("#SBATCH --gres=gpu:1", script);
+        var submits = script.Split('\n').Where(l => l.StartsWith("submit ", StringComparison.Ordinal)).Select(l => l.Split(' ')).ToList();
+        Assert.Equal(plan.Steps.Select(s => s.Key).Order(), submits.Select(p => p[1]).Order());
+        var position = submits.Select((p, i) => (p[1], i)).ToDictionary(x => x.Item1, x => x.i);
+        foreach (var p in submits.Where(p => p[1] != Plan.ReportKey))
+        {
+            Assert.Equal("afterok", p[3]);
+            Assert.Equal(plan.Step(p[1]).DependsOn.Order(), p[4..].Order());
+            Assert.All(p[4..], d => Assert.True(position[d] < position[p[1]], $"{p[1]} is submitted before {d}, which it waits for"));
+        }
+        // The report waits for every step to end, through the steps nothing else reads.
+        var report = submits.Single(p => p[1] == Plan.ReportKey);
+        Assert.Equal("afterany", report[3]);
+        var read = plan.Steps.Where(s => s.Key != Plan.ReportKey).SelectMany(s => s.DependsOn).ToHashSet();
+        Assert.Equal(plan.Steps.Where(s => s.Key != Plan.ReportKey && !read.Contains(s.Key)).Select(s => s.Key).Order(), report[4..].Order());
+        Assert.Contains("--gres=gpu:1", script);
         Assert.Contains("run-step --preset paper --store \"$STORE\" --device cuda", script);
-        Assert.DoesNotContain("--gres", SlurmScript.Render(Planner.For(Presets.Mini), new SlurmScript.Options()));
+        var mini = SlurmScript.Render(Planner.For(Presets.Mini), new SlurmScript.Options());
+        Assert.DoesNotContain("--gres", mini);
+        Assert.Contains("--cpus-per-task=1", mini); // one libtorch thread per step, as reproduce's workers
         TestEnvironment.SkipUnless(TestRequirement.Bash); // to check the script's syntax
         var path = Path.Combine(TestData.TempDir("slurm"), "submit.sh");
         File.WriteAllText(path, script);

@@ -11,10 +11,11 @@ namespace NtkRepro.Tests.Infrastructure;
 /// <summary>
 /// Test tiers: Fast (unit, seconds), Smoke (tiny end to end, minutes), Mini (reduced-scale claims
 /// on real CIFAR-10, CPU), Stress (hundreds of rounds in one process), Detection (the smoke
-/// pipeline with planted defects against the smoke baseline), Gpu (paper scale).
+/// pipeline with planted defects against the smoke baseline), Gpu (paper scale), Cluster (the plan
+/// through a real single-node Slurm).
 /// libtorch state (seeds, threads) is global, so tests never run in parallel.
 /// </summary>
-public enum TestTier { Fast, Smoke, Mini, Stress, Detection, Gpu }
+public enum TestTier { Fast, Smoke, Mini, Stress, Detection, Gpu, Cluster }
 
 /// <summary>
 /// The trait <c>Tier=&lt;name&gt;</c> on a test class or method, so that
