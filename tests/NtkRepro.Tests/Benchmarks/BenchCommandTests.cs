@@ -77,9 +77,9 @@ public class BenchCommandTests
     {
         var (code, _, error) = Run("bench", "--rounds", "0");
         Assert.Equal((int)ExitCode.UsageOrInput, code);
-        Assert.Contains("must be positive", error);
+        Assert.Contains("--rounds 0: must be at least 1", error);
         (code, _, error) = Run("bench", "--consecutive", "0");
         Assert.Equal((int)ExitCode.UsageOrInput, code);
-        Assert.Contains("Consecutive = 0", error);
+        Assert.Contains("--consecutive 0: must be at least 1", error);
     }
 }
