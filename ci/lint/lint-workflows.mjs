@@ -29,7 +29,8 @@ for (const path of files) {
     findings += doc.errors.length;
     continue;
   }
-  const expanded = text.includes('*') && /^\s*[\w-]+:\s*\*\w+/m.test(text);
+  let expanded = false;
+  YAML.visit(doc, { Alias: () => { expanded = true; return YAML.visit.BREAK; } });
   if (expanded) text = YAML.stringify(doc.toJS({ maxAliasCount: -1 }), { aliasDuplicateObjects: false });
   for (const r of lint(text, path)) {
     if (r.kind === 'runner-label' && labels.some(l => r.message.startsWith(`label "${l}" is unknown`))) continue;

@@ -73,12 +73,12 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
     {
         // Another process (a second reproduce, a scheduler's task) may be computing this step: wait for it, then reuse what it wrote.
         using var held = kind.Summarizes ? null : StepLock.Acquire(store, step.Key, progress);
-        if (!kind.Summarizes && kind.IsDone(plan, store, step) && Damage(step) is { } damage)
+        if (kind.IsDone(plan, store, step))
         {
+            if (kind.Summarizes || Damage(step) is not { } damage) return Reuse(step, kind);
             progress.Log($"recomputing {step.Key}: its files are not what it wrote ({damage})");
             Discard(step);
         }
-        if (IsDone(step)) return Reuse(step, kind);
         var missing = MissingDependencies(step);
         if (missing.Count > 0)
             throw new InvalidOperationException(

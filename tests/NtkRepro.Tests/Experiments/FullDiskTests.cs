@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NtkRepro.Tests.Claims;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
@@ -12,13 +11,7 @@ namespace NtkRepro.Tests.Experiments;
 [Tier(TestTier.Smoke)]
 public class FullDiskTests(SmokeReproduction smoke) : IClassFixture<SmokeReproduction>
 {
-    private static (int Code, string Output) Sh(params string[] args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(args[0], args[1..]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output);
-    }
+    private static (int Code, string Output) Sh(params string[] args) => ExternalProcess.Run(args[0], args[1..]);
 
     [SkippableFact]
     public void AStoreThatFillsItsDiskFailsNamingTheFileLeavesNothingPartialAndResumesToTheSameFigures()

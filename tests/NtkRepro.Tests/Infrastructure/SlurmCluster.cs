@@ -142,12 +142,18 @@ public sealed class SlurmCluster : IDisposable
         throw new TimeoutException($"jobs still queued after {limit}: {Client("squeue").Output}\n{Logs()}");
     }
 
-    /// <summary>A job's state and exit code as scontrol shows them ("COMPLETED", "0:0").</summary>
-    public (string State, string ExitCode, string Reason) Job(string id)
+    /// <summary>Every job the controller remembers, by id: its state, exit code and reason as scontrol shows them ("COMPLETED", "0:0", "None"); one scontrol call.</summary>
+    public IReadOnlyDictionary<string, (string State, string ExitCode, string Reason)> Jobs()
     {
-        var text = Client("scontrol", "show", "job", id).Output;
-        string Field(string name) => text.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(t => t.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..] ?? "?";
-        return (Field("JobState"), Field("ExitCode"), Field("Reason"));
+        var jobs = new Dictionary<string, (string, string, string)>();
+        foreach (var line in Client("scontrol", "show", "job", "--oneliner").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => t.Split('=', 2)).Where(kv => kv.Length == 2)
+                .GroupBy(kv => kv[0]).ToDictionary(g => g.Key, g => g.First()[1]);
+            if (fields.TryGetValue("JobId", out var id))
+                jobs[id] = (fields.GetValueOrDefault("JobState", "?"), fields.GetValueOrDefault("ExitCode", "?"), fields.GetValueOrDefault("Reason", "?"));
+        }
+        return jobs;
     }
 
     /// <summary>The daemons' logs, to attach to a failure.</summary>
@@ -164,21 +170,8 @@ public sealed class SlurmCluster : IDisposable
 
     private static string Last(string text, int chars) => text.Length <= chars ? text : text[^chars..];
 
-    private static (int Code, string Output) Run(string file, string[] args, TimeSpan? limit = null, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(limit ?? TimeSpan.FromMinutes(1)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    private static (int Code, string Output) Run(string file, string[] args, TimeSpan? limit = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        ExternalProcess.Run(file, args, limit ?? TimeSpan.FromMinutes(1), environment: environment);
 
     public void Dispose()
     {
