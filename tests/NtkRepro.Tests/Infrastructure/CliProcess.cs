@@ -37,6 +37,9 @@ public static class CliProcess
             Thread.Sleep(20);
         }
         if (!process.WaitForExit(60_000)) { process.Kill(true); throw new TimeoutException($"ntkrepro {string.Join(' ', args)} did not finish"); }
+        // On Unix a timed wait returns at exit without waiting for the redirected streams to reach
+        // their end, so the last lines (a step's "done: …") could still be in flight; this wait drains them.
+        process.WaitForExit();
         lock (output) return (process.ExitCode, output.ToString());
     }
 }
