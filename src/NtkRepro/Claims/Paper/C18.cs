@@ -1,0 +1,39 @@
+using NtkRepro.Experiments;
+using NtkRepro.Training;
+using static NtkRepro.Claims.Paper.ClaimHelpers;
+
+namespace NtkRepro.Claims.Paper;
+
+internal static class C18
+{
+    public static readonly Claim Claim = new(
+        Id: "C18",
+        Where: "§1, §3",
+        Statement: "Like benign training, AT yields a distinct kernel that converges within the first few epochs",
+        PaperFigure: "qualitative",
+        Statistic: "per AT replicate: mean S between its final kernel and every benign final kernel, less ½(W_AT + W_benign) (what that mean is when both schedules' kernels come from one distribution), minus S between its kernel at 20% of training and its own final kernel; uncertainty by the leave-one-run-out jackknife over the AT and benign runs, each group a sample of its own (no permutation test: the null, the AT kernel at 20% as far from its final kernel as the benign finals are, does not make any labels exchangeable)",
+        Rule: "lower 95% bound above 0 (t with Welch–Satterthwaite degrees of freedom over the groups' jackknife terms, at least the smallest group's replicates − 1; conservative, since the jackknife overstates the spread of a statistic whose first-order parts cancel under its null): by 20% of training the AT kernel is closer to its final kernel than the benign kernels are, beyond the replicate spread",
+        NotTestable: NotAt(),
+        Tests: Run,
+        Premises: [Premises.StageOneFit]);
+
+    private static IReadOnlyList<TestResult> Run(ClaimData d)
+    {
+        var groups = new Dictionary<ScheduleKind, IReadOnlyList<int>>
+        {
+            [ScheduleKind.Adversarial] = d.Series(ScheduleKind.Adversarial).Select(s => s.Replicate).ToList(),
+            [ScheduleKind.Benign] = d.FinalKernelReplicates(ScheduleKind.Benign),
+        };
+        if (groups[ScheduleKind.Benign].Count < 2 || groups[ScheduleKind.Adversarial].Count < 2) throw new MissingResultException("needs final kernels of two replicates of each schedule");
+        int t = d.EpochAt(0.2);
+        var series = d.Series(ScheduleKind.Adversarial).ToDictionary(s => s.Replicate, s => s.Series);
+        var estimate = ClaimData.Jackknife(groups, ScheduleKind.Adversarial, g =>
+        {
+            double bias = (d.WithinDistance(ScheduleKind.Adversarial, g[ScheduleKind.Adversarial]) + d.WithinDistance(ScheduleKind.Benign, g[ScheduleKind.Benign])) / 2;
+            return g[ScheduleKind.Adversarial].Select(r =>
+                MeanTo(d, new KernelRef(ScheduleKind.Adversarial, r, d.FinalEpoch), ScheduleKind.Benign, g[ScheduleKind.Benign]) - bias
+                - ClaimData.Point(series[r], t).DistanceToFinal).ToList();
+        });
+        return [Tests.Above($"spread-corrected benign–AT distance − AT distance to final at epoch {t}", estimate, 0)];
+    }
+}
