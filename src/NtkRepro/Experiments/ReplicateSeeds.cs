@@ -1,3 +1,4 @@
+using NtkRepro.Linearization;
 using NtkRepro.Training;
 using NtkRepro.Util;
 
@@ -10,10 +11,31 @@ namespace NtkRepro.Experiments;
 /// </summary>
 public static class ReplicateSeeds
 {
-    public static int Stage1(int replicate, ScheduleKind schedule) => 100 * replicate + (int)schedule;
+    public static int Stage1(int replicate, ScheduleKind schedule) => 100 * replicate + Stream(schedule);
 
     public static int Child(int replicate, ChildId child) =>
-        (int)(Seeds.Derive(replicate, (int)child.Parent, (long)(child.SpawnEpoch * 1000), (int)child.Dynamics, child.Adversarial ? 1 : 0) % 1_000_000_000);
+        (int)(Seeds.Derive(replicate, Stream(child.Parent), (long)(child.SpawnEpoch * 1000), Stream(child.Dynamics), child.Adversarial ? 1 : 0) % 1_000_000_000);
+
+    /// <summary>
+    /// Each schedule's and each dynamics' own seed stream, written out rather than taken from the
+    /// enums' order, so that adding or reordering a member cannot move the seeds of existing runs.
+    /// </summary>
+    public static int Stream(ScheduleKind schedule) => schedule switch
+    {
+        ScheduleKind.Benign => 0,
+        ScheduleKind.Adversarial => 1,
+        ScheduleKind.Switch => 2,
+        _ => throw new ArgumentOutOfRangeException(nameof(schedule), schedule, "no seed stream assigned to this schedule"),
+    };
+
+    /// <inheritdoc cref="Stream(ScheduleKind)"/>
+    public static int Stream(Dynamics dynamics) => dynamics switch
+    {
+        Dynamics.Standard => 0,
+        Dynamics.Linearized => 1,
+        Dynamics.Centered => 2,
+        _ => throw new ArgumentOutOfRangeException(nameof(dynamics), dynamics, "no seed stream assigned to this dynamics"),
+    };
 
     public static int Evaluation(int replicate) => replicate;
 
