@@ -22,7 +22,12 @@ public static class BenchCommand
         var noResNet = new Option<bool>("--no-resnet") { Description = "Skip the ResNet-18" };
         var resnetWidth = new Option<int>("--resnet-width") { DefaultValueFactory = _ => d.ResNetWidth, Description = "ResNet-18 width (64 is standard; 16 on a CPU)" }.AtLeast(1);
         var points = new Option<int>("--ntk-points") { DefaultValueFactory = _ => d.NtkPoints, Description = "NTK points N (0: no NTK)" }.AtLeast(0);
-        var consecutive = new Option<int>("--consecutive") { DefaultValueFactory = _ => d.Consecutive, Description = "Steps of a training or PGD variant run back to back per round, each timed (1: every step cold, after the other variants; more: as an epoch runs them)" }.AtLeast(1);
+        var consecutive = new Option<int>("--consecutive")
+        {
+            DefaultValueFactory = _ => d.Consecutive,
+            Description = "Steps of a training or PGD variant run back to back per round, each timed " +
+                "(1: every step cold, after the other variants; more: as an epoch runs them)",
+        }.AtLeast(1);
         var ntkRounds = new Option<int>("--ntk-rounds") { DefaultValueFactory = _ => d.NtkRounds, Description = "Timed rounds of the NTK" }.AtLeast(1);
         var reference = new Option<bool>("--reference") { Description = "Also time the double-backward linearized step (slow)" };
         var peer = new Option<bool>("--peer") { Description = "Interleave PyTorch 1.13 + functorch (bench/peer/peer_bench.py) and print ours/theirs" };

@@ -12,7 +12,10 @@ internal static class BenchTable
         else if (r.PeerSkipReason is not null) o.WriteLine($"peer: skipped: {r.PeerSkipReason}");
         foreach (var note in r.Notes) o.WriteLine($"note: {note}");
         o.WriteLine($"device {device}, {r.Threads} threads, batch {options.Batch}; {options.Rounds} rounds (NTK: {options.NtkRounds}) after {options.Warmup} warm-up steps; " +
-                    (options.Consecutive == 1 ? "each round times every variant once" : $"each round times {options.Consecutive} consecutive steps of every training and PGD variant, the NTK once") + (r.Peer is null ? "" : ", ours and the peer's back to back, who goes first alternating"));
+                    (options.Consecutive == 1
+                       ? "each round times every variant once"
+                       : $"each round times {options.Consecutive} consecutive steps of every training and PGD variant, the NTK once") +
+                   (r.Peer is null ? "" : ", ours and the peer's back to back, who goes first alternating"));
         o.WriteLine("milliseconds per step: median (min–max); ours/peer: ratio of the medians against the peer's faster layout (range of the per-round ratios)");
         o.WriteLine();
         var layouts = PeerProcess.Layouts.Where(l => r.Rows.Any(row => row.Peer.ContainsKey(l))).ToList();

@@ -14,7 +14,9 @@ public static class CompareCommand
     {
         var baseline = new Argument<string>("baseline") { Description = "The baseline: a figures.snap, a baseline folder (baselines/<preset>), a results.json or an artifact store" };
         var received = new Argument<string>("received") { Description = "The received snapshot, in any of the same forms" };
-        var command = new Command("compare", "Compare a received snapshot of a preset's figures and verdicts with its baseline: bit for bit when their fingerprints match, with the baseline's measured noise otherwise");
+        var command = new Command("compare",
+            "Compare a received snapshot of a preset's figures and verdicts with its baseline: " +
+            "bit for bit when their fingerprints match, with the baseline's measured noise otherwise");
         var sideBySide = new Option<string?>("--side-by-side") { Description = "Also write every shared figure of the two, side by side, as a Markdown table to this file" };
         var labels = new Option<string>("--labels") { Description = "Column names of the side-by-side table: <baseline>,<received>", DefaultValueFactory = _ => "baseline,received" };
         command.Arguments.Add(baseline);

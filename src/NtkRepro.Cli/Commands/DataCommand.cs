@@ -37,7 +37,8 @@ public static class DataCommand
         var sources = DataInventory.Inspect(root.Path);
         if (sources.Count == 0)
         {
-            error.WriteLine($"ntkrepro: error: no CIFAR dataset found in data root {root.Path}. Expected cifar-10-batches-bin/ (official), cifar10/train_subset.bin.gz (the subset) or cifar-100-binary/.");
+            error.WriteLine($"ntkrepro: error: no CIFAR dataset found in data root {root.Path}. " +
+                "Expected cifar-10-batches-bin/ (official), cifar10/train_subset.bin.gz (the subset) or cifar-100-binary/.");
             return ExitCode.UsageOrInput;
         }
         var bad = new List<string>();

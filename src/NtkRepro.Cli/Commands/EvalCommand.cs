@@ -1,9 +1,9 @@
-using NtkRepro.Util;
 using System.CommandLine;
 using NtkRepro.Cli.Terminal;
 using NtkRepro.Data;
-using NtkRepro.Training;
 using NtkRepro.Runs;
+using NtkRepro.Training;
+using NtkRepro.Util;
 
 namespace NtkRepro.Cli.Commands;
 
@@ -57,5 +57,6 @@ public static class EvalCommand
 
     private static string MaskingWarning(AttackSanity s) => s.MeanInputGradientL1 == 0
         ? "; warning: the input gradient is exactly zero on every test image, so the attack is blind (gradient masking, or a constant classifier)"
-        : $"; warning: the attack changed no prediction although the input gradient is non-zero (gradient masking, or a classifier that predicts one class); {s.ZeroInputGradientFraction:P1} of images have a zero input gradient";
+        : "; warning: the attack changed no prediction although the input gradient is non-zero (gradient masking, or a classifier that predicts one class); " +
+            $"{s.ZeroInputGradientFraction:P1} of images have a zero input gradient";
 }

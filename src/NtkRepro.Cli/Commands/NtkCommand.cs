@@ -1,10 +1,8 @@
 using System.CommandLine;
 using NtkRepro.Cli.Terminal;
 using NtkRepro.Data;
-using NtkRepro.Kernels;
-using NtkRepro.Training;
-using NtkRepro.Util;
 using NtkRepro.Runs;
+using NtkRepro.Util;
 
 namespace NtkRepro.Cli.Commands;
 

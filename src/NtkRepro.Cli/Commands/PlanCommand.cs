@@ -18,7 +18,11 @@ public static class PlanCommand
         var plan = new PlanOptions();
         var format = CommonOptions.Enum("--format", "Output", PlanFormat.Text);
         var wave = new Option<int?>("--wave") { Description = "github-matrix: only this wave's matrix ({\"include\": [...]}, for strategy.matrix)" }.AtLeast(0);
-        var shards = new Option<int>("--shards") { DefaultValueFactory = _ => 64, Description = "github-matrix: at most this many jobs per wave (each runs a shard of step keys in order; GitHub allows 256 per matrix)" }.AtLeast(1);
+        var shards = new Option<int>("--shards")
+        {
+            DefaultValueFactory = _ => 64,
+            Description = "github-matrix: at most this many jobs per wave (each runs a shard of step keys in order; GitHub allows 256 per matrix)",
+        }.AtLeast(1);
         var command = new Command("plan", "Print a preset's plan of steps (key, dependencies, cost) as text, GitHub Actions matrices or a Slurm script");
         plan.AddTo(command);
         foreach (var o in new Option[] { format, wave, shards }) command.Options.Add(o);
@@ -63,7 +67,9 @@ public static class PlanCommand
         foreach (var wave in plan.Waves)
         {
             output.WriteLine($"wave {w++}: {wave.Count} steps, {Minutes(wave) / 60:F1} h");
-            foreach (var s in wave) output.WriteLine($"  {s.Key}  ({Minutes([s]):F1} min; after {(s.DependsOn.Count == 0 ? "nothing" : s.DependsOn.Count > 3 ? $"{s.DependsOn.Count} steps" : string.Join(", ", s.DependsOn))})");
+            foreach (var s in wave)
+                output.WriteLine($"  {s.Key}  ({Minutes([s]):F1} min; " +
+                    $"after {(s.DependsOn.Count == 0 ? "nothing" : s.DependsOn.Count > 3 ? $"{s.DependsOn.Count} steps" : string.Join(", ", s.DependsOn))})");
         }
     }
 

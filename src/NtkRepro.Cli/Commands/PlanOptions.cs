@@ -31,7 +31,9 @@ public sealed class PlanOptions
         var preset = parse.GetValue(Preset) is { } name ? Presets.Get(name) : fallback ?? Presets.Mini;
         var datasets = parse.GetValue(Datasets)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         var epsilons = parse.GetValue(Epsilons)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(e => double.TryParse(e, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : throw new ArgumentException($"--epsilon {e}: expected a number of 1/255 units such as 4 or 8"))
+            .Select(e => double.TryParse(e, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
+                ? x
+                : throw new ArgumentException($"--epsilon {e}: expected a number of 1/255 units such as 4 or 8"))
             .ToList();
         return Planner.For(preset.Restrict(datasets, epsilons));
     }

@@ -19,7 +19,8 @@ public static class ReproduceCommand
         var threads = CommonOptions.Threads();
         var jobs = new Option<int>("--jobs", "-j")
         {
-            Description = "Steps run side by side as worker processes (default: the machine's cores); each computes with --threads libtorch threads (default 1), so the figures do not depend on the machine's size",
+            Description = "Steps run side by side as worker processes (default: the machine's cores); " +
+                "each computes with --threads libtorch threads (default 1), so the figures do not depend on the machine's size",
             DefaultValueFactory = _ => Environment.ProcessorCount,
         }.AtLeast(1);
         var command = new Command("reproduce", "Run a preset's whole plan in this process (cached and resumable: rerun to continue) and write its reproduction report");
@@ -59,7 +60,9 @@ public static class ReproduceCommand
                     int others = outcome.Computed.Count + outcome.Failed.Count + outcome.Blocked.Count;
                     InvocationLedger.Append(store, Record(outcome.Computed.Count, thePlan.Steps.Count - 1 - others, outcome.Failed.Count + outcome.Blocked.Count));
                     if (outcome.Computed.Count > 0)
-                        progress.Log($"workers done in {Util.Eta.Short(watch.Elapsed)} of wall time; the first estimate said {Util.Eta.Short(TimeSpan.FromSeconds(outcome.FirstEstimateSeconds))} ({(outcome.FirstEstimateSeconds / watch.Elapsed.TotalSeconds - 1):+0%;-0%})");
+                        progress.Log($"workers done in {Util.Eta.Short(watch.Elapsed)} of wall time; " +
+                            $"the first estimate said {Util.Eta.Short(TimeSpan.FromSeconds(outcome.FirstEstimateSeconds))} " +
+                            $"({(outcome.FirstEstimateSeconds / watch.Elapsed.TotalSeconds - 1):+0%;-0%})");
                     var written = Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data), probe.IsDone, outcome.Computed);
                     if (outcome.Failed.Count > 0)
                     {

@@ -4,9 +4,9 @@ using NtkRepro.Cli.Terminal;
 using NtkRepro.Data;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
+using NtkRepro.Runs;
 using NtkRepro.Training;
 using TorchSharp;
-using NtkRepro.Runs;
 
 namespace NtkRepro.Cli.Commands;
 
@@ -32,7 +32,8 @@ public static class TrainCommand
         }
 
         public Option<string> Output { get; } = new Option<string>("--out") { Description = "Run folder", Required = true }.Folder();
-        public Option<AdversarialMode> Mode { get; } = CommonOptions.Enum("--adversarial-mode", "Adversarial training: mixture is the authors' code (clean step + adversarial step), pure is Madry's", AdversarialMode.Mixture);
+        public Option<AdversarialMode> Mode { get; } = CommonOptions.Enum("--adversarial-mode",
+            "Adversarial training: mixture is the authors' code (clean step + adversarial step), pure is Madry's", AdversarialMode.Mixture);
         public Option<int> Epochs { get; } = new Option<int>("--epochs") { DefaultValueFactory = _ => AuthorsDefaults.Stage1Epochs, Description = "Epochs" }.AtLeast(1);
         public Option<double> Lr { get; }
         public Option<int> Batch { get; } = new Option<int>("--batch") { DefaultValueFactory = _ => AuthorsDefaults.BatchSize, Description = "Batch size" }.AtLeast(1);

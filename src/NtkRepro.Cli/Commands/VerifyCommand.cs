@@ -22,7 +22,8 @@ public static class VerifyCommand
             foreach (var b in result.Bad) output.WriteLine($"bad: {b}");
             foreach (var u in result.Unexpected) output.WriteLine($"unexpected: {u} (no step recorded writing it)");
             if (result.Unrecorded.Count > 0)
-                output.WriteLine($"{result.Unrecorded.Count} finished step(s) have no manifest (written before manifests existed), e.g. {string.Join(", ", result.Unrecorded.Take(3))}; their files and stray files are not checked");
+                output.WriteLine($"{result.Unrecorded.Count} finished step(s) have no manifest (written before manifests existed), " +
+                    $"e.g. {string.Join(", ", result.Unrecorded.Take(3))}; their files and stray files are not checked");
             output.WriteLine($"{store.Root}: {result.Checked} step(s) checked, {result.Bad.Count} bad file(s), {result.Unexpected.Count} unexpected: {(result.Clean ? "OK" : "NOT OK")}");
             return result.Clean ? ExitCode.Success : ExitCode.CheckFailed;
         }));

@@ -95,7 +95,9 @@ public static class AttackSuite
                 (double)zeroGradient / n, diagnostics.NonFiniteGradientSteps, MaskingChecks.Tolerance(n),
                 sanityFailures, watch.Elapsed.TotalSeconds);
             progress.Log($"{task}: {subset}: clean {report.CleanAccuracy:P1}, worst case {report.WorstCaseAccuracy:P1}" +
-                         (report.TransferAccuracy is double t ? $", transfer {t:P1} ({report.TransferOnlyBreaks} alone, the strongest white-box attack {report.StrongestWhiteBoxOnlyBreaks} alone)" : "") +
+                         (report.TransferAccuracy is double t
+                             ? $", transfer {t:P1} ({report.TransferOnlyBreaks} alone, the strongest white-box attack {report.StrongestWhiteBoxOnlyBreaks} alone)"
+                             : "") +
                          $", zero gradient {report.ZeroGradientFraction:P1}; {(report.Ok ? "all checks passed" : string.Join("; ", report.FailedChecks))}");
             return report;
         }

@@ -158,5 +158,6 @@ public sealed record TransferComparison(int Replicates, int TransferOnly, int Wh
     public bool TransferStronger => PValue < MaskingChecks.TransferAlpha;
 
     public string Describe() =>
-        $"transfer attack alone broke {TransferOnly} image(s), the strongest white-box attack alone {WhiteBoxOnly}, over {Replicates} replicate(s) (sign test p = {PValue:0.###}{(TransferStronger ? $" < {MaskingChecks.TransferAlpha}: transfer beats white-box" : "")})";
+        $"transfer attack alone broke {TransferOnly} image(s), the strongest white-box attack alone {WhiteBoxOnly}, over {Replicates} replicate(s) " +
+        $"(sign test p = {PValue:0.###}{(TransferStronger ? $" < {MaskingChecks.TransferAlpha}: transfer beats white-box" : "")})";
 }

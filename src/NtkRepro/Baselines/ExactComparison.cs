@@ -37,7 +37,8 @@ public static class ExactComparison
         {
             bool testsDiffer = v.Tests.Count != o.Tests.Count || v.Tests.Zip(o.Tests).Any(p => p.First.Figure != p.Second.Figure || p.First.Decision != p.Second.Decision);
             if (o.Verdict != v.Verdict || o.MaskingSuspected != v.MaskingSuspected || testsDiffer)
-                yield return new(VerdictChanges.Name(v), VerdictChanges.Text(o), VerdictChanges.Text(v), "", "exact (the verdict, its masking decision or a test's decision differs)", Check.Verdict, true);
+                yield return new(VerdictChanges.Name(v), VerdictChanges.Text(o), VerdictChanges.Text(v), "",
+                    "exact (the verdict, its masking decision or a test's decision differs)", Check.Verdict, true);
         }
     }
 }

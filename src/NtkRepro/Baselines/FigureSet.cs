@@ -1,4 +1,3 @@
-using System.Globalization;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
 using NtkRepro.Linearization;

@@ -19,7 +19,8 @@ public static class ReplicateCheck
         {
             var e = Estimate.FromReplicates(f.PerReplicate);
             if (!Close(f.Mean, e.Mean))
-                throw new InvalidDataException($"the {side}'s figure '{f.Name}' has mean {f.Mean:R}, but its {f.PerReplicate.Count} per-replicate values average {e.Mean:R}: a replicate was removed or changed by hand");
+                throw new InvalidDataException($"the {side}'s figure '{f.Name}' has mean {f.Mean:R}, " +
+                    $"but its {f.PerReplicate.Count} per-replicate values average {e.Mean:R}: a replicate was removed or changed by hand");
             // Accuracies also carry the test set's sampling noise, so only the other kinds' spread is the replicates' own.
             if (f.Kind == FigureKind.Accuracy || f.PerReplicate.Count < 2) continue;
             if (!Close(f.StandardError, e.StandardError) || !Close(f.DegreesOfFreedom, e.DegreesOfFreedom))

@@ -1,6 +1,6 @@
-using NtkRepro.Training;
 using System.Diagnostics;
 using NtkRepro.Native;
+using NtkRepro.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

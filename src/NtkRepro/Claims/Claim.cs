@@ -65,7 +65,8 @@ public sealed record Claim(
                     : Make(Verdict.NotRun, $"{replicates.Measured} (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)", tests);
             if (tests.FirstOrDefault(t => t.Deciding && t.ReplicateBased && !ReadsOtherClaims && t.Unit == "%" && !HasSpread(t.Estimate)) is { } flat)
                 return Make(Verdict.NotTestable,
-                    $"'{flat.Name}' reads {Format.Estimate(flat.Estimate, flat.Unit)} with no spread between replicates or images (a figure at a floor or ceiling, such as every image broken at this radius): it cannot decide anything", tests);
+                    $"'{flat.Name}' reads {Format.Estimate(flat.Estimate, flat.Unit)} with no spread between replicates or images " +
+                        "(a figure at a floor or ceiling, such as every image broken at this radius): it cannot decide anything", tests);
             var measured = string.Join("; ", tests.Select(Describe)) + DirectionNote(tests);
             if (premises.FirstOrDefault(p => p.Verdict == PremiseVerdict.Undecided) is { } undecided)
                 return Make(Verdict.Inconclusive, $"premise '{undecided.Premise}' undecided ({undecided.Measured}); the tests, not deciding: {measured}", tests);

@@ -2,7 +2,6 @@ using NtkRepro.Attacks;
 using NtkRepro.Experiments;
 using NtkRepro.Kernels;
 using NtkRepro.Linearization;
-using NtkRepro.Runs;
 using NtkRepro.Statistics;
 using NtkRepro.Training;
 
@@ -105,7 +104,8 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
 
     public double Distance(KernelRef a, KernelRef b) =>
         Variant.Distance(a, b)
-        ?? throw new MissingResultException($"no distance between the {Schedule.Name(a.Schedule)} kernel of replicate {a.Replicate} at {a.Epoch} and the {Schedule.Name(b.Schedule)} kernel of replicate {b.Replicate} at {b.Epoch}");
+        ?? throw new MissingResultException($"no distance between the {Schedule.Name(a.Schedule)} kernel of replicate {a.Replicate} at {a.Epoch} " +
+            $"and the {Schedule.Name(b.Schedule)} kernel of replicate {b.Replicate} at {b.Epoch}");
 
     /// <summary>Replicates whose final kernel of the schedule is in the distance table.</summary>
     public IReadOnlyList<int> FinalKernelReplicates(ScheduleKind kind) => Variant.ReplicatesWithDistances(kind, FinalEpoch);
@@ -116,7 +116,8 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     {
         var list = Variant.ChildEvals(id);
         return list.Count > 0 ? list
-            : throw new MissingResultException($"no evaluated {id.Dynamics.Name()}{(id.Adversarial ? " adversarially trained" : "")} child of the {Schedule.Name(id.Parent)} parent at spawn epoch {id.SpawnEpoch}");
+            : throw new MissingResultException($"no evaluated {id.Dynamics.Name()}{(id.Adversarial ? " adversarially trained" : "")} " +
+                $"child of the {Schedule.Name(id.Parent)} parent at spawn epoch {id.SpawnEpoch}");
     }
 
     /// <summary>A benignly trained child.</summary>
@@ -221,7 +222,8 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
         var figure = matrix.Estimate();
         if (WorstCaseGap(evals) is { } gap && gap.HasUncertainty && gap.Lower(0.95) > (figure.HasUncertainty ? figure.StandardError : 0))
             throw new SuspectedMaskingException(
-                $"replicates {string.Join(", ", evals.Select(e => e.Replicate))}: the masking suite's per-image worst case lies {Format.Points(gap.Mean)} points below the evaluation attack on the images it attacked " +
+                $"replicates {string.Join(", ", evals.Select(e => e.Replicate))}: " +
+                $"the masking suite's per-image worst case lies {Format.Points(gap.Mean)} points below the evaluation attack on the images it attacked " +
                 $"(lower 95% bound {Format.Points(gap.Lower(0.95))}), beyond the figure's own standard error of {Format.Points(figure.StandardError)}");
         return matrix;
     }

@@ -1,5 +1,4 @@
 using NtkRepro.Experiments;
-using NtkRepro.Linearization;
 using NtkRepro.Statistics;
 using NtkRepro.Training;
 
@@ -92,7 +91,9 @@ public static class Premises
     /// unmet when it lies outside, undecided otherwise; the claim takes the worst of its children.
     /// </summary>
     public static Premise ChildrenConverged(Func<ClaimData, IEnumerable<ChildId>> children) => new("children converged",
-        $"for every child it reads, the training-loss change over the last quarter of stage 2, relative to the loss three quarters through (at least {ChildResult.RelativeLossFloor}), lies within ±{Format.Percent(ConvergedChange)} (two-sided 95% interval)",
+        "for every child it reads, the training-loss change over the last quarter of stage 2, " +
+            $"relative to the loss three quarters through (at least {ChildResult.RelativeLossFloor}), " +
+            $"lies within ±{Format.Percent(ConvergedChange)} (two-sided 95% interval)",
         d =>
         {
             var parts = new List<string>();
@@ -114,7 +115,8 @@ public static class Premises
             return (worst, parts.Count == 0 ? "every child's last-quarter change lies within the band" : string.Join("; ", parts));
         });
 
-    /// <summary>Model quality: the benign run's clean test accuracy at the end of stage 1 is at least <paramref name="minimum"/> (its lower 95% bound met; unmet when its upper bound is below).</summary>
+    /// <summary>Model quality: the benign run's clean test accuracy at the end of stage 1 is at least <paramref name="minimum"/>
+    /// (its lower 95% bound met; unmet when its upper bound is below).</summary>
     public static Premise ModelQuality(double minimum, string why) => new("model quality",
         $"the benign run's final clean accuracy is at least {Format.Percent(minimum)} ({why})",
         d =>

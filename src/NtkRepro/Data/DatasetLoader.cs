@@ -35,6 +35,7 @@ public static class DatasetLoader
         var root = DataRoot.Resolve(dataOption) ?? throw new ArgumentException(DataRoot.NotFoundHelp);
         if (CifarSource.Find(root.Path, dataset) is { } source) return source;
         var found = CifarSource.FindAll(root.Path).Select(s => s.Name).ToList();
-        throw new ArgumentException($"dataset '{dataset}' not found in data root {root.Path} (from the {root.HowFound}; it holds: {(found.Count == 0 ? "nothing recognised" : string.Join(", ", found))})");
+        throw new ArgumentException($"dataset '{dataset}' not found in data root {root.Path} " +
+            $"(from the {root.HowFound}; it holds: {(found.Count == 0 ? "nothing recognised" : string.Join(", ", found))})");
     }
 }

@@ -36,7 +36,8 @@ public static class EigenImageJob
             if (epochs.Count == 0) throw new InvalidDataException($"{dir.Path}: no checkpoints (run '{source.Label}')");
             double epoch = source.Epoch ?? epochs[^1];
             if (!epochs.Contains(epoch))
-                throw new ArgumentException($"{dir.Path}: no checkpoint at epoch {RunDirectory.EpochName(epoch)} (run '{source.Label}'; has {string.Join(", ", epochs.Select(RunDirectory.EpochName))})");
+                throw new ArgumentException($"{dir.Path}: no checkpoint at epoch {RunDirectory.EpochName(epoch)} " +
+                    $"(run '{source.Label}'; has {string.Join(", ", epochs.Select(RunDirectory.EpochName))})");
             if (cls < 0 || cls >= runConfig.Model.Classes) throw new ArgumentException($"class {cls}: {dir.Path} has classes 0..{runConfig.Model.Classes - 1}");
             using var model = Checkpoint.LoadModel(runConfig.Model, dir.CheckpointPath(epoch));
             model.to(device);

@@ -49,7 +49,8 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
             // Seconds elapsed of elapsed + simulated remaining, so the sink's ETA is the simulation's (none before a second has passed).
             double elapsed = watch.Elapsed.TotalSeconds;
             progress.Report(title, (long)elapsed, (long)(elapsed + (pending.Count + running.Count == 0 ? 0 : Remaining())),
-                $"{done.Count - reused}/{toCompute} steps, {running.Count} running: {string.Join(", ", running.Values.Select(r => r.Batch[0].Key + (r.Batch.Count > 1 ? $" +{r.Batch.Count - 1}" : "")))}");
+                $"{done.Count - reused}/{toCompute} steps, {running.Count} running: " +
+                    $"{string.Join(", ", running.Values.Select(r => r.Batch[0].Key + (r.Batch.Count > 1 ? $" +{r.Batch.Count - 1}" : "")))}");
         }
         bool Ready(PlanStep s) => s.DependsOn.All(done.Contains);
         while (pending.Count > 0 || running.Count > 0)

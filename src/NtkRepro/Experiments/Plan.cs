@@ -1,5 +1,5 @@
-using NtkRepro.Eigenimages;
 using NtkRepro.Attacks;
+using NtkRepro.Eigenimages;
 using NtkRepro.Linearization;
 using NtkRepro.Runs;
 using NtkRepro.Training;

@@ -1,11 +1,10 @@
-using NtkRepro.Eigenimages;
 using NtkRepro.Attacks;
 using NtkRepro.Data;
+using NtkRepro.Eigenimages;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
 using NtkRepro.Runs;
 using NtkRepro.Training;
-using NtkRepro.Util;
 
 namespace NtkRepro.Experiments;
 
@@ -39,7 +38,8 @@ public sealed record EigenImageSpec(IReadOnlyList<int> Classes, EigenImageConfig
 public sealed record ReducedRadius(double Epsilon255, int Replicates, IReadOnlyList<ScheduleKind> Schedules, IReadOnlyList<double> SpawnEpochs, bool FixedKernel)
 {
     public override string ToString() =>
-        $"ε = {Epsilon255.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}/255 at reduced scope: {Replicates} replicates, schedules {string.Join(", ", Schedules.Select(Schedule.Name))}, " +
+        $"ε = {Epsilon255.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}/255 at reduced scope: {Replicates} replicates, " +
+        $"schedules {string.Join(", ", Schedules.Select(Schedule.Name))}, " +
         $"spawn epochs {string.Join(", ", SpawnEpochs.Select(e => e.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)))}, section 7 {(FixedKernel ? "run" : "not run")}";
 }
 

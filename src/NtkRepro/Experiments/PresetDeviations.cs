@@ -59,7 +59,9 @@ public static class PresetDeviations
     {
         var d = new List<string>
         {
-            "on purpose: every schedule of a replicate starts from its own initial weights (the authors give the benign, adversarial and 50/50 runs of one seed the same ones), so the runs the kernel permutation test relabels are exchangeable evidence",
+            "on purpose: every schedule of a replicate starts from its own initial weights " +
+                "(the authors give the benign, adversarial and 50/50 runs of one seed the same ones), " +
+                "so the runs the kernel permutation test relabels are exchangeable evidence",
             "on purpose: one kernel image subset for every replicate (the authors draw it per seed), so kernels of different replicates can be compared with each other",
             "on purpose: ‖Δf‖²/‖f₀‖² is a ratio of means over the test images, not a mean of per-image ratios, which images with f₀ near 0 would dominate",
         };

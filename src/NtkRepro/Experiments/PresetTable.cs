@@ -28,7 +28,8 @@ public static class PresetTable
             double hours = plan.Steps.Sum(model.Seconds) / 3600;
             var amount = hours < 1 ? $"{Math.Max(1, Math.Round(hours * 60)).ToString("N0", inv)} min" : $"{hours.ToString(hours < 10 ? "0.#" : "N0", inv)} h";
             var compute = $"{amount} of {(p.NeedsGpu ? "GPU" : "CPU")} steps" + (kept is null ? " (estimate)" : " (measured)");
-            sb.AppendLine($"| `{p.Name}` | {data} | {p.Architecture}, width {p.Width} | {radii} | {replicates} | {p.Stage1Epochs} + {p.Stage2Epochs} | {plan.Steps.Count:N0} | {plan.Waves.Count} | {compute} |");
+            sb.AppendLine($"| `{p.Name}` | {data} | {p.Architecture}, width {p.Width} | {radii} | {replicates} | " +
+                $"{p.Stage1Epochs} + {p.Stage2Epochs} | {plan.Steps.Count:N0} | {plan.Waves.Count} | {compute} |");
         }
         return sb.ToString();
     }

@@ -1,6 +1,6 @@
-using NtkRepro.Eigenimages;
 using NtkRepro.Attacks;
 using NtkRepro.Data;
+using NtkRepro.Eigenimages;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
 using NtkRepro.Runs;
@@ -76,7 +76,9 @@ public static class Presets
     {
         Name = "mini",
         Scale = Scale.Mini,
-        Summary = "CPU reproduction on real CIFAR-10 in the paper's regime (1,000 training and 1,000 test images, small CNN fitting its training set by 30% of 150 epochs) with replicate seeds; ε = 8/255 at reduced scope, the masking suite and the eigen-images.",
+        Summary = "CPU reproduction on real CIFAR-10 in the paper's regime " +
+            "(1,000 training and 1,000 test images, small CNN fitting its training set by 30% of 150 epochs) " +
+            "with replicate seeds; ε = 8/255 at reduced scope, the masking suite and the eigen-images.",
         Architecture = ModelSpec.SmallCnn,
         Width = 16,
         Datasets = [CifarSource.Cifar10],
@@ -108,7 +110,8 @@ public static class Presets
     {
         Name = "gpu-smoke",
         Scale = Scale.Smoke,
-        Summary = "GPU pipeline check (about five minutes on one GPU): ResNet-18 (width 64) on 2,000 CIFAR-10 training and the 1,000 test images, every step kind of the real presets, two replicates; tests no claim.",
+        Summary = "GPU pipeline check (about five minutes on one GPU): ResNet-18 (width 64) on 2,000 CIFAR-10 training and the 1,000 test images, " +
+            "every step kind of the real presets, two replicates; tests no claim.",
         Architecture = ModelSpec.ResNet18,
         Width = 64,
         Datasets = [CifarSource.Cifar10],
@@ -144,7 +147,9 @@ public static class Presets
     public static readonly Preset GpuSmokeCpu = GpuSmoke with
     {
         Name = "gpu-smoke-cpu",
-        Summary = "The gpu-smoke preset on a CPU: ResNet-18 at width 4 on 500 CIFAR-10 training and 250 test images (masking checks on 50), every step kind, two replicates; its code path in the Smoke tier, and the configuration the GPU bundle runs on both CUDA and the CPU; tests no claim.",
+        Summary = "The gpu-smoke preset on a CPU: ResNet-18 at width 4 on 500 CIFAR-10 training and 250 test images (masking checks on 50), " +
+            "every step kind, two replicates; its code path in the Smoke tier, and the configuration the GPU bundle runs on both CUDA and the CPU; " +
+            "tests no claim.",
         Width = 4,
         TrainPerClass = 50,
         TestCount = 250,
@@ -193,7 +198,8 @@ public static class Presets
     {
         Name = "paper-toy",
         Scale = Scale.Smoke,
-        Summary = "The paper preset's plan shape at toy sizes (a few minutes on 2 CPU cores): ResNet-18 width 2, CIFAR-10 and CIFAR-100 at ε = 4/255 and 8/255, 2 training images per class, 3 + 1 epochs, one replicate; tests no claim.",
+        Summary = "The paper preset's plan shape at toy sizes (a few minutes on 2 CPU cores): ResNet-18 width 2, CIFAR-10 and CIFAR-100 at ε = 4/255 and 8/255, " +
+            "2 training images per class, 3 + 1 epochs, one replicate; tests no claim.",
         Width = 2,
         TrainPerClass = 2,
         TestCount = 100,
@@ -221,7 +227,8 @@ public static class Presets
     {
         Name = "nightly-gpu",
         Scale = Scale.Gpu,
-        Summary = "The nightly GPU job, sharded over a GPU matrix: ResNet-18 on full CIFAR-10, 40 stage-1 epochs, four replicates (so the C2 kernel permutation test can reach p = 2 / C(8, 4) = 0.029), AT on the fixed kernel of the benign parent at epoch 20.",
+        Summary = "The nightly GPU job, sharded over a GPU matrix: ResNet-18 on full CIFAR-10, 40 stage-1 epochs, " +
+            "four replicates (so the C2 kernel permutation test can reach p = 2 / C(8, 4) = 0.029), AT on the fixed kernel of the benign parent at epoch 20.",
         Datasets = [CifarSource.Cifar10],
         Epsilons255 = [4],
         Replicates = 4,

@@ -1,6 +1,6 @@
-using NtkRepro.Kernels;
 using System.Text.Json.Serialization;
 using NtkRepro.Eigenimages;
+using NtkRepro.Kernels;
 using NtkRepro.Linearization;
 using NtkRepro.Runs;
 using NtkRepro.Training;

@@ -1,4 +1,3 @@
-using NtkRepro.Runs;
 using NtkRepro.Training;
 
 namespace NtkRepro.Experiments;

@@ -118,7 +118,8 @@ public static class SlurmScript
         sb.AppendLine("submit() { # <step key> <minutes> <afterok|afterany> <keys of the steps it waits for>...");
         sb.AppendLine("  local key=$1 minutes=$2 kind=$3 after=\"\" d; shift 3");
         sb.AppendLine("  for d in \"$@\"; do after+=\":${job[$d]}\"; done");
-        sb.AppendLine($"  job[$key]=$(sbatch --parsable --job-name=\"ntkrepro-{preset}\" --time=\"$minutes\" --cpus-per-task={cpus}{(plan.Preset.NeedsGpu ? " --gres=gpu:1" : "")}{(o.Partition is { } part ? $" --partition={part}" : "")} \\");
+        sb.AppendLine($"  job[$key]=$(sbatch --parsable --job-name=\"ntkrepro-{preset}\" --time=\"$minutes\" --cpus-per-task={cpus}" +
+            $"{(plan.Preset.NeedsGpu ? " --gres=gpu:1" : "")}{(o.Partition is { } part ? $" --partition={part}" : "")} \\");
         sb.AppendLine("    ${after:+--dependency=$kind$after --kill-on-invalid-dep=yes} --output=\"$STORE/slurm/logs/${key//\\//\\~}-%j.out\" \\");
         sb.AppendLine("    $SBATCH_OPTIONS \"$STORE/slurm/step.sh\" \"$key\")");
         sb.AppendLine("  echo \"${job[$key]} $key\"");

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using NtkRepro.Runs;
 using NtkRepro.Training;
 using NtkRepro.Util;
 

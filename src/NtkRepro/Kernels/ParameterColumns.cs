@@ -1,5 +1,4 @@
 using NtkRepro.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NtkRepro.Kernels;

@@ -41,7 +41,8 @@ public sealed class JvpAlgebra : ILayerAlgebra<Dual>
     {
         foreach (var p in _parameters)
             if (!_used.Contains(p))
-                throw new InvalidOperationException($"JVP: parameter '{_tangents[p].Name}' was never reached by the tangent pass (its layer does not go through the layer algebra), so its tangent would be ignored");
+                throw new InvalidOperationException($"JVP: parameter '{_tangents[p].Name}' was never reached by the tangent pass " +
+                    "(its layer does not go through the layer algebra), so its tangent would be ignored");
     }
 
     private Tensor? T(nn.Module layer, Tensor? parameter, string role)

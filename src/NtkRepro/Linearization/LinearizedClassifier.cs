@@ -1,5 +1,4 @@
 using NtkRepro.Models;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-using TorchSharp;
 using NtkRepro.Native;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;

@@ -158,7 +158,8 @@ public static class Libtorch
         {
             var loaded = Loaded();
             throw new LibtorchLoadException(
-                $"libtorch {loaded?.Version ?? "of unknown version"} loaded from {System.IO.Path.GetDirectoryName(loaded?.Path) ?? "?"}, but TorchSharp's shim {shim} did not load against it: {error}. " +
+                $"libtorch {loaded?.Version ?? "of unknown version"} loaded from {System.IO.Path.GetDirectoryName(loaded?.Path) ?? "?"}, " +
+                $"but TorchSharp's shim {shim} did not load against it: {error}. " +
                 $"The shim is built for libtorch {BuiltAgainst}; another release lacks some of its C++ symbols (ci/gpu-smoke/run.sh lists them).");
         }
     }

@@ -1,5 +1,5 @@
-using NtkRepro.Baselines;
 using System.Text;
+using NtkRepro.Baselines;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
 
@@ -12,7 +12,8 @@ public static partial class ReportWriter
         if (r.Timings.Count == 0) return;
         md.AppendLine("## Step timings");
         md.AppendLine();
-        md.AppendLine($"Seconds each kind of step took when it was computed, summed over variants and replicates ({r.Timings.Count} steps, {r.Timings.Count(t => t.Cached)} reused by the last invocation).");
+        md.AppendLine("Seconds each kind of step took when it was computed, summed over variants and replicates " +
+            $"({r.Timings.Count} steps, {r.Timings.Count(t => t.Cached)} reused by the last invocation).");
         md.AppendLine();
         md.AppendLine("| step kind | steps | seconds | slowest step |");
         md.AppendLine("|---|---:|---:|---|");
@@ -31,13 +32,16 @@ public static partial class ReportWriter
         if (figures.Count == 0) return;
         md.AppendLine("## Appendix: per-replicate values");
         md.AppendLine();
-        md.AppendLine("Every figure above that is not a kernel curve, replicate by replicate (kernel curves per replicate are in each run's `kernels/*/metrics.json`; accuracies in each evaluation's JSON, with per-image results).");
+        md.AppendLine("Every figure above that is not a kernel curve, replicate by replicate (kernel curves per replicate are in each run's " +
+            "`kernels/*/metrics.json`; accuracies in each evaluation's JSON, with per-image results).");
         md.AppendLine();
         int n = figures.Max(f => f.PerReplicate.Count);
         md.AppendLine($"| figure | {string.Join(" | ", Enumerable.Range(0, n).Select(i => $"r{i}"))} |");
         md.AppendLine($"|---|{string.Concat(Enumerable.Repeat("---:|", n))}");
         foreach (var f in figures)
-            md.AppendLine($"| {Cell(f.Name)} | {string.Join(" | ", Enumerable.Range(0, n).Select(i => i < f.PerReplicate.Count ? (f.Kind == FigureKind.Accuracy ? Format.Percent(f.PerReplicate[i]) : Format.Number(f.PerReplicate[i])) : ""))} |");
+            md.AppendLine($"| {Cell(f.Name)} | {string.Join(" | ", Enumerable.Range(0, n).Select(i => i < f.PerReplicate.Count
+                ? (f.Kind == FigureKind.Accuracy ? Format.Percent(f.PerReplicate[i]) : Format.Number(f.PerReplicate[i]))
+                : ""))} |");
         md.AppendLine();
     }
 }

@@ -43,7 +43,9 @@ public static partial class ReportWriter
             string name = $"{prefix}fig2-first-order.png";
             Plots.Line(Path.Combine(folder, name), "‖Δf‖² / ‖f0‖² of linearized children (Fig. 2 right)", "spawn epoch", "‖Δf‖²/‖f0‖²",
                 linear.GroupBy(c => c.Parent).OrderBy(g => g.Key).Select(g => Band($"{Schedule.Name(g.Key)} parent",
-                    g.GroupBy(c => c.Replicate).Select(rep => (IReadOnlyList<(double, double)>)rep.OrderBy(c => c.SpawnEpoch).Select(c => (c.SpawnEpoch, c.Eval.FirstOrderRatio!.Value)).ToList()).ToList())).ToList(),
+                    g.GroupBy(c => c.Replicate)
+                        .Select(rep => (IReadOnlyList<(double, double)>)rep.OrderBy(c => c.SpawnEpoch).Select(c => (c.SpawnEpoch, c.Eval.FirstOrderRatio!.Value)).ToList())
+                        .ToList())).ToList(),
                 logY: true);
             md.AppendLine($"![{name}]({name})");
         }
@@ -61,7 +63,8 @@ public static partial class ReportWriter
                 var ce = c.Select(x => new ReplicateEval(x.Replicate, x.Eval)).ToList();
                 var ratios = c.Where(x => x.Eval.FirstOrderRatio is not null).Select(x => x.Eval.FirstOrderRatio!.Value).ToList();
                 string ratio = !c.Key.Kind().LinearInParameters ? "" : ratios.Count > 0 ? Format.Estimate(Estimate.FromReplicates(ratios), "") : "undefined (f0 = 0)";
-                md.AppendLine($"| {Schedule.Name(g.Key.Schedule)} | {E(g.Key.Epoch)} | {c.Key.Name()} | {ce.Count} | {Accuracy(ce, false)} | {Accuracy(ce, true)} | {ratio} | {FinalLoss(c.ToList())} | {LossChange(c.ToList())} |");
+                md.AppendLine($"| {Schedule.Name(g.Key.Schedule)} | {E(g.Key.Epoch)} | {c.Key.Name()} | {ce.Count} | {Accuracy(ce, false)} | {Accuracy(ce, true)} | " +
+                    $"{ratio} | {FinalLoss(c.ToList())} | {LossChange(c.ToList())} |");
             }
         }
         md.AppendLine();
@@ -98,7 +101,8 @@ public static partial class ReportWriter
         foreach (var g in v.FixedKernel.GroupBy(c => (c.Parent, c.SpawnEpoch, c.Dynamics, c.Epochs)))
         {
             var evals = g.Select(c => new ReplicateEval(c.Replicate, c.Eval)).ToList();
-            md.AppendLine($"| {Schedule.Name(g.Key.Parent)} | {E(g.Key.SpawnEpoch)} | {g.Key.Dynamics.Name()} (adversarial stage 2) | {g.Key.Epochs} | {evals.Count} | {Accuracy(evals, false)} | {Accuracy(evals, true)} |");
+            md.AppendLine($"| {Schedule.Name(g.Key.Parent)} | {E(g.Key.SpawnEpoch)} | {g.Key.Dynamics.Name()} (adversarial stage 2) | " +
+                $"{g.Key.Epochs} | {evals.Count} | {Accuracy(evals, false)} | {Accuracy(evals, true)} |");
         }
         md.AppendLine();
     }

@@ -1,5 +1,5 @@
-using NtkRepro.Baselines;
 using System.Text;
+using NtkRepro.Baselines;
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
 using NtkRepro.Kernels;
@@ -38,7 +38,8 @@ public static partial class ReportWriter
         if (runs.Count == 0) return;
         md.AppendLine("## Kernel evolution in stage 1 (Fig. 1)");
         md.AppendLine();
-        md.AppendLine($"Kernels on {runs[0].First().Kernels!.Points} training points (class-balanced, the same points for every run); distances, velocities and effective rank use the trace kernel (1/C)Σ_c K_cc, specialization the class blocks. " +
+        md.AppendLine($"Kernels on {runs[0].First().Kernels!.Points} training points (class-balanced, the same points for every run); " +
+                      "distances, velocities and effective rank use the trace kernel (1/C)Σ_c K_cc, specialization the class blocks. " +
                       $"Lines are means over replicates, bands ± one standard error; the dotted line marks the switch run's switch to adversarial training (epoch {r.SwitchEpoch}).");
         md.AppendLine();
         Plots.Series Curve(IGrouping<ScheduleKind, Stage1Result> g, Func<KernelSeries, IEnumerable<(double, double)>> points) =>
@@ -85,7 +86,8 @@ public static partial class ReportWriter
             md.AppendLine("| kernels | S (mean ± SE, n) |");
             md.AppendLine("|---|---|");
             foreach (var f in figures)
-                md.AppendLine($"| {f.Name[(f.Name.IndexOf(".kernels.", StringComparison.Ordinal) + 9)..]} | {Format.Estimate(new Estimate(f.Mean, f.StandardError, f.DegreesOfFreedom, f.PerReplicate), "")} |");
+                md.AppendLine($"| {f.Name[(f.Name.IndexOf(".kernels.", StringComparison.Ordinal) + 9)..]} | " +
+                    $"{Format.Estimate(new Estimate(f.Mean, f.StandardError, f.DegreesOfFreedom, f.PerReplicate), "")} |");
             md.AppendLine();
         }
     }

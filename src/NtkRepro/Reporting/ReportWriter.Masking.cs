@@ -1,6 +1,6 @@
-using NtkRepro.Claims;
 using System.Text;
 using NtkRepro.Attacks;
+using NtkRepro.Claims;
 using NtkRepro.Experiments;
 using NtkRepro.Training;
 
@@ -27,14 +27,18 @@ public static partial class ReportWriter
         md.AppendLine();
         md.AppendLine($"Every robust figure a claim uses is attacked again on {any.Subset} by a stronger suite, white-box through the model itself " +
                       $"({string.Join(", ", any.Attacks.Select(a => a.Attack))}); the claim's robust figure is the per-image worst case over the evaluation's attack and the suite. " +
-                      $"Checks (fixed before any result): the {any.SweepAttack} sweep must not rise with ε by more than {any.Tolerance} image(s) and must end at most {Format.Percent(any.MaxAccuracyAtLargestRadius)} at the largest radius; " +
+                      $"Checks (fixed before any result): the {any.SweepAttack} sweep must not rise with ε by more than {any.Tolerance} image(s) " +
+                      $"and must end at most {Format.Percent(any.MaxAccuracyAtLargestRadius)} at the largest radius; " +
                       "no non-finite gradients. A transfer attack crafted on the parent must not beat the white-box suite: pooled over a figure's replicates, the images it alone breaks " +
                       "are compared with the images the strongest white-box attack alone breaks (one-sided sign test; " +
-                      $"p < {MaskingMethodP} flags the figure). That rule replaced a per-replicate allowance of {any.Tolerance} image(s) after a 1-thread rerun showed the per-replicate decision changing with floating-point rounding; it is a rule changed after seeing results. " +
+                      $"p < {MaskingMethodP} flags the figure). That rule replaced a per-replicate allowance of {any.Tolerance} image(s) " +
+                      "after a 1-thread rerun showed the per-replicate decision changing with floating-point rounding; " +
+                      "it is a rule changed after seeing results. " +
                       "A figure that fails makes its claims inconclusive. Means over replicates; the evaluation's own figure (all test images) first.");
         md.AppendLine();
         var radii = any.Sweep.Select(s => s.Epsilon).ToList();
-        md.AppendLine($"| figure | n | evaluation's attack (all images) | clean | {string.Join(" | ", any.Attacks.Select(a => a.Attack))} | worst case | {string.Join(" | ", radii.Select(r => $"ε {r * 255:0.#}/255"))} | transfer | transfer alone : white-box alone | zero ∇ₓ | checks |");
+        md.AppendLine($"| figure | n | evaluation's attack (all images) | clean | {string.Join(" | ", any.Attacks.Select(a => a.Attack))} | worst case | " +
+            $"{string.Join(" | ", radii.Select(r => $"ε {r * 255:0.#}/255"))} | transfer | transfer alone : white-box alone | zero ∇ₓ | checks |");
         md.AppendLine($"|---|---:|---:|---:|{string.Concat(any.Attacks.Select(_ => "---:|"))}---:|{string.Concat(radii.Select(_ => "---:|"))}---:|---:|---:|---|");
         foreach (var g in figures)
         {

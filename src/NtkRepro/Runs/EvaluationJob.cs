@@ -1,11 +1,10 @@
 using NtkRepro.Data;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
+using NtkRepro.Training;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
-using NtkRepro.Training;
-using NtkRepro.Kernels;
 
 namespace NtkRepro.Runs;
 

@@ -1,10 +1,9 @@
 using NtkRepro.Data;
+using NtkRepro.Kernels;
 using NtkRepro.Models;
-using NtkRepro.Training;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
-using NtkRepro.Kernels;
 
 namespace NtkRepro.Runs;
 

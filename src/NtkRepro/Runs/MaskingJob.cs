@@ -2,9 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using NtkRepro.Attacks;
 using NtkRepro.Data;
-using NtkRepro.Linearization;
 using NtkRepro.Util;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NtkRepro.Runs;

@@ -1,10 +1,8 @@
 using NtkRepro.Attacks;
+using NtkRepro.Data;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
 using NtkRepro.Training;
-using NtkRepro.Kernels;
-using NtkRepro.Data;
-using NtkRepro.Util;
 
 namespace NtkRepro.Runs;
 

@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
-using NtkRepro.Util;
 using NtkRepro.Training;
-using NtkRepro.Kernels;
-using NtkRepro.Data;
+using NtkRepro.Util;
 
 namespace NtkRepro.Runs;
 

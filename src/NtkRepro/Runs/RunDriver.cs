@@ -1,9 +1,8 @@
 using NtkRepro.Data;
 using NtkRepro.Linearization;
+using NtkRepro.Training;
 using NtkRepro.Util;
 using TorchSharp;
-using NtkRepro.Training;
-using NtkRepro.Kernels;
 
 namespace NtkRepro.Runs;
 

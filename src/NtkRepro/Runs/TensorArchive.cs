@@ -3,9 +3,6 @@ using System.Text;
 using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
-using NtkRepro.Training;
-using NtkRepro.Kernels;
-using NtkRepro.Data;
 
 namespace NtkRepro.Runs;
 

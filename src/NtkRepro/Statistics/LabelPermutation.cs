@@ -18,7 +18,8 @@ public static class LabelPermutation
 {
     public sealed record Result(double Statistic, double UpperP, double LowerP, double SmallestAttainableP, int Labellings, bool Exact);
 
-    /// <param name="statistic">The statistic of a labelling: the pooled indices (0 … n₁ + n₂ − 1) in the first group and in the second, each in increasing order; the observed labelling is the first n₁ indices and the rest.</param>
+    /// <param name="statistic">The statistic of a labelling: the pooled indices (0 … n₁ + n₂ − 1) in the first group and in the second,
+    /// each in increasing order; the observed labelling is the first n₁ indices and the rest.</param>
     public static Result Run(int firstGroupSize, int secondGroupSize, Func<IReadOnlyList<int>, IReadOnlyList<int>, double> statistic,
         int maxExact = 5000, int samples = 5000, int seed = 0)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NtkRepro.Attacks;
 using NtkRepro.Data;
 using NtkRepro.Kernels;
@@ -7,7 +8,6 @@ using NtkRepro.Util;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
-using System.Text.Json.Serialization;
 
 namespace NtkRepro.Training;
 

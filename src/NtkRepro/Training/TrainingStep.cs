@@ -1,5 +1,4 @@
 using NtkRepro.Linearization;
-using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 

@@ -4,7 +4,6 @@ using NtkRepro.Experiments;
 using NtkRepro.Linearization;
 using NtkRepro.Baselines;
 using NtkRepro.Reporting;
-using NtkRepro.Runs;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Training;
 using Xunit;
@@ -55,7 +54,10 @@ public class ClaimRegistryTests
         Assert.Contains(c16Missing.Tests, t => t.Name == "C16: not compared" && t.Interval.StartsWith("not run at 8/255"));
 
         // At 8/255 the AT parent's children are less robust than the benign parent's: C3 is contradicted there.
-        var reversed = new ResultsBuilder { Child = (p, t, d) => (d == Dynamics.Centered ? 0.3 : 0.6, (p == ScheduleKind.Benign ? 0.15 : 0) + (d == Dynamics.Centered ? (t == 1 ? 0.10 : 0.25) : 0.03)) };
+        var reversed = new ResultsBuilder
+        {
+            Child = (p, t, d) => (d == Dynamics.Centered ? 0.3 : 0.6, (p == ScheduleKind.Benign ? 0.15 : 0) + (d == Dynamics.Centered ? (t == 1 ? 0.10 : 0.25) : 0.03))
+        };
         var broken = ClaimRegistry.Evaluate(ResultsBuilder.TwoRadii(new ResultsBuilder(), reversed)).Single(v => v.Id == "C17" && v.Variant == "cifar10-eps4");
         Assert.Equal(NtkRepro.Claims.Verdict.Contradicted, broken.Verdict);
         Assert.Contains("C3 contradicted at 8/255", broken.Measured);
@@ -111,12 +113,15 @@ public class ClaimRegistryTests
         Assert.Contains(FigureSet.From(masked, verdicts).Figures, f => f.Name == "cifar10-eps4.child.adversarial@10.centered.robust");
     }
 
-    /// <summary>The results with the masking suite on every replicate of the AT parent's centered child at T: <paramref name="transfer"/> per replicate makes its transfer bits from the suite's.</summary>
+    /// <summary>The results with the masking suite on every replicate of the AT parent's centered child at T:
+    /// <paramref name="transfer"/> per replicate makes its transfer bits from the suite's.</summary>
     private static ReproductionResults WithTransfer(ReproductionResults r, Func<string, string> transfer)
     {
         var v = r.Variants[0];
         var children = v.Children.Select(c => c.Parent == ScheduleKind.Adversarial && c.SpawnEpoch == ResultsBuilder.T && c.Dynamics == Dynamics.Centered
-            ? c with { Eval = c.Eval with { Masking = ResultsBuilder.Masking(c.Eval.UncheckedRobustCorrect.Bits()[..50], 4 / 255.0, transfer(c.Eval.UncheckedRobustCorrect.Bits()[..50])) } } : c).ToList();
+            ? c with { Eval = c.Eval with { Masking = ResultsBuilder.Masking(c.Eval.UncheckedRobustCorrect.Bits()[..50], 4 / 255.0,
+                transfer(c.Eval.UncheckedRobustCorrect.Bits()[..50])) } }
+            : c).ToList();
         return r with { Variants = [v with { Children = children }] };
     }
 
@@ -205,7 +210,8 @@ public class ClaimRegistryTests
             EigenImageResult Row(string label, double lfe) => new($"{label} (epoch 10)", null, c, 50, [1, 0.5, 0.2], [0.5, 0.25, 0.1], null, 600, 0.001, true,
                 Enumerable.Range(1, 3).Select(i => new EigenImage($"u{i}", "eigenvector", i, 1.0 / i, 1, 0.1, 0.9, lfe + 0.01 * i + 0.003 * r, 1, 0.1, []))
                     .Append(new EigenImage("-u1", "negative", 1, 1, -1, 0.1, 0.9, 0.99, 1, 0.1, [])).ToList(), 10, 2);
-            return new EigenImageRun(r, c, "g.png", new EigenImageReport(c, "proxy", ["u1", "u2", "u3", "-u1"], [Row("initial", initial), Row("benign", benign), Row("adversarial", adversarial)], "g.png"));
+            return new EigenImageRun(r, c, "g.png", new EigenImageReport(c, "proxy", ["u1", "u2", "u3", "-u1"],
+                [Row("initial", initial), Row("benign", benign), Row("adversarial", adversarial)], "g.png"));
         }
         return Enumerable.Range(0, 4).SelectMany(rep => new[] { 0, 1 }.Select(c => { var (i, b, a) = lfe(rep, c); return Run(rep, c, i, b, a); })).ToList();
     }

@@ -1,12 +1,11 @@
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
-using NtkRepro.Linearization;
 using NtkRepro.Statistics;
-using NtkRepro.Training;
 using NtkRepro.Tests.Infrastructure;
+using NtkRepro.Training;
 using Xunit;
-using V = NtkRepro.Claims.Verdict;
 using Rule = NtkRepro.Claims.Tests;
+using V = NtkRepro.Claims.Verdict;
 
 namespace NtkRepro.Tests.Claims;
 
@@ -149,7 +148,10 @@ public class ClaimRuleDefectTests
         {
             Variants = [v with
             {
-                Children = v.Children.Select(c => c with { Eval = c.Eval with { UncheckedRobustAccuracy = 0, UncheckedRobustCorrect = Correctness.Parse(new string('0', ResultsBuilder.Images)) } }).ToList(),
+                Children = v.Children.Select(c => c with
+                {
+                    Eval = c.Eval with { UncheckedRobustAccuracy = 0, UncheckedRobustCorrect = Correctness.Parse(new string('0', ResultsBuilder.Images)) }
+                }).ToList(),
             }],
         };
     }

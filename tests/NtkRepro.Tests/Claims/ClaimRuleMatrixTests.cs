@@ -1,8 +1,8 @@
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
 using NtkRepro.Linearization;
-using NtkRepro.Training;
 using NtkRepro.Tests.Infrastructure;
+using NtkRepro.Training;
 using Xunit;
 using V = NtkRepro.Claims.Verdict;
 

@@ -1,7 +1,6 @@
 using NtkRepro.Claims;
 using NtkRepro.Experiments;
 using NtkRepro.Linearization;
-using NtkRepro.Runs;
 using NtkRepro.Statistics;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Training;
@@ -210,8 +209,10 @@ public class PremiseAndRuleTests(ITestOutputHelper output)
         {
             // The uncorrected end test: mean S to benign − mean S to AT, by replicate.
             var d = Kernels(i).Variants[0];
-            var raw = Enumerable.Range(0, 4).Select(s => Enumerable.Range(0, 4).Average(b => d.Distance(new(ScheduleKind.Switch, s, ResultsBuilder.T), new(ScheduleKind.Benign, b, ResultsBuilder.T))!.Value)
-                                                       - Enumerable.Range(0, 4).Average(a => d.Distance(new(ScheduleKind.Switch, s, ResultsBuilder.T), new(ScheduleKind.Adversarial, a, ResultsBuilder.T))!.Value)).ToList();
+            var raw = Enumerable.Range(0, 4).Select(s =>
+                    Enumerable.Range(0, 4).Average(b => d.Distance(new(ScheduleKind.Switch, s, ResultsBuilder.T), new(ScheduleKind.Benign, b, ResultsBuilder.T))!.Value)
+                    - Enumerable.Range(0, 4).Average(a => d.Distance(new(ScheduleKind.Switch, s, ResultsBuilder.T), new(ScheduleKind.Adversarial, a, ResultsBuilder.T))!.Value))
+                .ToList();
             uncorrected += OneSided.Above(Estimate.FromReplicates(raw), 0) == Decision.Supported ? 1 : 0;
         }
         Assert.True(uncorrected > 100, $"the uncorrected statistic is biased by the unequal spreads: supported in only {uncorrected} of 200");
@@ -240,7 +241,9 @@ public class PremiseAndRuleTests(ITestOutputHelper output)
             double critical = ratios[(int)Math.Ceiling(0.95 * ratios.Count) - 1];
             double calibrated = shifted.Count(d => d[t].Estimate.Mean / d[t].Estimate.StandardError > critical) / (double)draws;
             double rule = shifted.Count(d => d[t].Decision == Decision.Supported) / (double)draws;
-            output.WriteLine($"{KernelTestNames[t]}, {replicates} runs: rule finds the shift in {rule:P0} of {draws} draws, the calibrated test in {calibrated:P0} (critical ratio {critical:F2}); false support {nulls.Count(d => d[t].Decision == Decision.Supported) / (double)NullDraws:P1}");
+            output.WriteLine($"{KernelTestNames[t]}, {replicates} runs: rule finds the shift in {rule:P0} of {draws} draws, " +
+                $"the calibrated test in {calibrated:P0} (critical ratio {critical:F2}); " +
+                $"false support {nulls.Count(d => d[t].Decision == Decision.Supported) / (double)NullDraws:P1}");
             if (t < 2) Assert.True(rule >= calibrated - 0.05, $"{KernelTestNames[t]}: the permutation test finds the shift in {rule:P0}, the calibrated test in {calibrated:P0}");
             else if (replicates >= 4) Assert.True(rule >= calibrated / 2, $"{KernelTestNames[t]}: the rule finds the shift in {rule:P0}, the calibrated test in {calibrated:P0}");
         }

@@ -84,7 +84,8 @@ public sealed record ResultsBuilder
             {
                 double w = Wobble(r);
                 double n = Noise(r);
-                var points = epochs.Select(e => new KernelPoint(e, e == T ? 0 : DistanceToFinal(kind, e) * (1 + w) * (e > 0 ? n : 1), EffectiveRank(kind) * (1 + w), Specialization(kind) + w)).ToList();
+                var points = epochs.Select(e => new KernelPoint(e, e == T ? 0 : DistanceToFinal(kind, e) * (1 + w) * (e > 0 ? n : 1),
+                    EffectiveRank(kind) * (1 + w), Specialization(kind) + w)).ToList();
                 var velocities = epochs.Zip(epochs.Skip(1)).Select(p => new KernelMetrics.Velocity(p.First, p.Second, Velocity(kind, p.Second) * (1 + w) * (p.Second > 1 ? n : 1))).ToList();
                 var oneEpoch = Enumerable.Range(0, T).Select(a => new KernelMetrics.Velocity(a, a + 1, Velocity(kind, a + 1) * (1 + w) * (a >= 1 ? n : 1))).ToList();
                 var (clean, robust) = kind == ScheduleKind.Switch ? (0.5, 0.25) : Parent(kind, T);

@@ -1,10 +1,9 @@
-using NtkRepro.Cli;
-using NtkRepro.Training;
-using NtkRepro.Claims;
-using NtkRepro.Experiments;
 using NtkRepro.Baselines;
-using NtkRepro.Reporting;
+using NtkRepro.Claims;
+using NtkRepro.Cli;
+using NtkRepro.Experiments;
 using NtkRepro.Tests.Infrastructure;
+using NtkRepro.Training;
 using NtkRepro.Util;
 using Xunit;
 

@@ -29,7 +29,11 @@ public class CompareCommandTests
         Assert.Equal((int)ExitCode.Success, code);
         Assert.Contains("exact mode", output);
         Assert.Contains("MATCH", output);
-        var moved = a with { Figures = a.Figures.Select((f, i) => i == 0 ? f with { Mean = f.Mean + 0.3, PerReplicate = f.PerReplicate.Select(v => v + 0.3).ToList() } : f).ToList(), Fingerprint = null };
+        var moved = a with
+        {
+            Figures = a.Figures.Select((f, i) => i == 0 ? f with { Mean = f.Mean + 0.3, PerReplicate = f.PerReplicate.Select(v => v + 0.3).ToList() } : f).ToList(),
+            Fingerprint = null
+        };
         (code, output, _) = Run("compare", baseline, Write(dir, "b.snap", moved));
         Assert.Equal((int)ExitCode.CheckFailed, code);
         Assert.Contains(a.Figures[0].Name, output);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NtkRepro.Cli;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Training;
@@ -26,7 +25,8 @@ public class PipelineSmokeTests
         string[] common = ["--dataset", "synthetic", "--train-per-class", "20", "--width", "4", "--epochs", "2", "--batch", "64", "--pgd-steps", "2"];
         Ok(["train", "stage1", "--out", $"{dir}/benign", .. common]);
         Ok(["train", "stage1", "--out", $"{dir}/adversarial", "--schedule", "adversarial", "--adversarial-mode", "pure", .. common]);
-        foreach (var (name, extra) in new[] { ("lin", new[] { "--dynamics", "linearized" }), ("cen", new[] { "--dynamics", "centered" }), ("cen-at", new[] { "--dynamics", "centered", "--adversarial" }) })
+        foreach (var (name, extra) in new[] { ("lin", new[] { "--dynamics", "linearized" }), ("cen", new[] { "--dynamics", "centered" }),
+            ("cen-at", new[] { "--dynamics", "centered", "--adversarial" }) })
         {
             Ok(["train", "stage2", "--out", $"{dir}/{name}", "--parent", $"{dir}/adversarial", "--spawn", "1", "--epochs", "1", "--batch", "64", "--pgd-steps", "2", .. extra]);
             Ok(["eval", "--run", $"{dir}/{name}", "--pgd-steps", "3", "--test-count", "50"]);

@@ -1,7 +1,7 @@
 using NtkRepro.Data;
 using NtkRepro.Tests.Infrastructure;
-using TorchSharp;
 using NtkRepro.Util;
+using TorchSharp;
 using Xunit;
 
 namespace NtkRepro.Tests.Data;

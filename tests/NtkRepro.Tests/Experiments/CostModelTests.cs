@@ -1,5 +1,4 @@
 using NtkRepro.Experiments;
-using NtkRepro.Runs;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Training;
 using NtkRepro.Util;

@@ -1,6 +1,5 @@
 using NtkRepro.Experiments;
 using NtkRepro.Models;
-using NtkRepro.Runs;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Training;
 using Xunit;
@@ -32,19 +31,19 @@ public class PresetTests
     {
         var p = Presets.Get(name);
         var k = p.KernelEpochs.ToHashSet();
-        int T = p.Stage1Epochs;
-        int At(double f) => (int)Math.Ceiling(f * T - 1e-9);
+        int epochs = p.Stage1Epochs;
+        int At(double f) => (int)Math.Ceiling(f * epochs - 1e-9);
         // C4: [0, 1] and one-epoch intervals from 30% on; C6: three epochs before the switch and one after; C18: the epoch at 20%; C5: whole epochs from 40%.
         Assert.Contains(0.0, k);
         Assert.Contains(1.0, k);
-        int first = Math.Max(0, p.SwitchEpoch - 3), last = Math.Min(T, p.SwitchEpoch + 1);
+        int first = Math.Max(0, p.SwitchEpoch - 3), last = Math.Min(epochs, p.SwitchEpoch + 1);
         Assert.All(Enumerable.Range(first, last - first + 1), e => Assert.Contains((double)e, k));
-        Assert.Equal(T, k.Max());
+        Assert.Equal(epochs, k.Max());
         Assert.Contains((double)At(0.2), k);
-        Assert.Contains(k, e => e >= At(0.3) && e < T && k.Contains(e + 1));
-        Assert.Contains(k, e => e >= At(0.4) && e < T && e == Math.Floor(e));
+        Assert.Contains(k, e => e >= At(0.3) && e < epochs && k.Contains(e + 1));
+        Assert.Contains(k, e => e >= At(0.4) && e < epochs && e == Math.Floor(e));
         if (p.Scale is Scale.Paper)
-            Assert.All(Enumerable.Range(0, T + 1), e => Assert.Contains((double)e, k));
+            Assert.All(Enumerable.Range(0, epochs + 1), e => Assert.Contains((double)e, k));
     }
 
     [Fact]
@@ -67,7 +66,8 @@ public class PresetTests
         Assert.Contains(mini, d => d.StartsWith($"stage 1: {Presets.Mini.Stage1Epochs} epochs instead of 100"));
         Assert.Contains(mini, d => d.StartsWith("network small-cnn of width 16 instead of resnet18"));
         Assert.Contains(mini, d => d.Contains($"{Presets.Mini.Replicates} replicate seeds instead of 3"));
-        Assert.Contains(mini, d => d.StartsWith("gradient-masking suite (beyond the paper): the first 100 test images, PGD-20 × 2 restarts, APGD-CE-25, sweep PGD-10 instead of the first 1000 test images"));
+        Assert.Contains(mini, d => d.StartsWith("gradient-masking suite (beyond the paper): the first 100 test images, PGD-20 × 2 restarts, APGD-CE-25, " +
+            "sweep PGD-10 instead of the first 1000 test images"));
         Assert.Contains("eigen-images (C16) of classes 0, 1 instead of classes 0, 1, 2, 3, 4, 5, 6, 7, 8, 9", mini);
         Assert.Contains(mini, d => d.Contains("ε = 4/255 (the whole protocol) instead of 4/255 and 8/255"));
         var changed = Presets.Mini with { Stage2Epochs = 7 };

@@ -7,7 +7,7 @@ namespace NtkRepro.Tests.Infrastructure;
 
 /// <summary>
 /// logits = body(x)·Wᵀ + b with a fixed random W: a classifier whose dependence on its input is
-/// whatever <paramref name="body"/> makes it (piecewise constant, absent, NaN-differentiable).
+/// whatever <c>body</c> makes it (piecewise constant, absent, NaN-differentiable).
 /// </summary>
 public sealed class ConstructedClassifier : Classifier
 {

@@ -36,7 +36,8 @@ public sealed record LeakCheck(int WarmUpRounds, int MeasuredRounds, int Counted
     }
 }
 
-/// <summary>The readings of a <see cref="LeakCheck"/>: resident and native-heap bytes after each measured round (the heap null where not measurable), and the tensors the counted rounds left.</summary>
+/// <summary>The readings of a <see cref="LeakCheck"/>: resident and native-heap bytes after each measured round (the heap null where not measurable),
+/// and the tensors the counted rounds left.</summary>
 public sealed record LeakReport(LeakCheck Check, long TensorsLeft, IReadOnlyList<long> ResidentBytes, IReadOnlyList<long>? NativeHeapBytes)
 {
     public double ResidentSlope => Slope(ResidentBytes);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using NtkRepro.Benchmarks;
-using NtkRepro.Data;
 using TorchSharp;
 using Xunit;
 

@@ -1,5 +1,4 @@
 using NtkRepro.Linearization;
-using NtkRepro.Models;
 using NtkRepro.Tests.Infrastructure;
 using TorchSharp;
 using Xunit;

@@ -1,7 +1,7 @@
 using NtkRepro.Models;
 using NtkRepro.Tests.Infrastructure;
-using TorchSharp;
 using NtkRepro.Util;
+using TorchSharp;
 using Xunit;
 
 namespace NtkRepro.Tests.Models;

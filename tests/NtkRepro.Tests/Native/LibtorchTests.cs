@@ -65,7 +65,8 @@ public class LibtorchTests
         Assert.Equal("2.11.0+cu128", VersionOf(root, "torch", "version.py", "from typing import Optional\n__version__ = '2.11.0+cu128'\ngit_version = 'abc'\n"));
         var native = Path.Combine(root, "libtorch-cpu-linux-x64", "2.10.0", "runtimes", "linux-x64", "native");
         Directory.CreateDirectory(native);
-        File.WriteAllText(Path.Combine(root, "libtorch-cpu-linux-x64", "2.10.0", "libtorch-cpu-linux-x64.nuspec"), "<package><metadata><id>libtorch-cpu-linux-x64</id><version>2.10.0</version></metadata></package>");
+        File.WriteAllText(Path.Combine(root, "libtorch-cpu-linux-x64", "2.10.0", "libtorch-cpu-linux-x64.nuspec"),
+            "<package><metadata><id>libtorch-cpu-linux-x64</id><version>2.10.0</version></metadata></package>");
         Assert.Equal("2.10.0", Libtorch.VersionOfFolder(native));
         var bare = Path.Combine(root, "bare", "lib");
         Directory.CreateDirectory(bare);

@@ -135,10 +135,10 @@ public class CachedJacobianRunTests
     [Fact]
     public void AutoCachesLongBenignLinearChildrenAndKeepsTheForwardPassForTheOthers()
     {
-        const int Long = TrainingRoutes.MinCachedJacobianEpochs;
+        const int longEnough = TrainingRoutes.MinCachedJacobianEpochs;
         string RouteIn(string dir) => Json.Read<System.Text.Json.JsonElement>(Path.Combine(dir, "config.json"))
             .GetProperty("config").GetProperty("trainingRoute").GetString()!;
-        var benign = Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: Long));
+        var benign = Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: longEnough));
         var shortBenign = Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: 1));
         var standard = Train(Child(Dynamics.Standard, TrainingRoute.Auto, epochs: 1));
         var adversarial = Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: 1) with { Adversarial = true, TrainAttack = new NtkRepro.Attacks.PgdConfig(4.0 / 255, 2, 2.0 / 255) });
@@ -147,6 +147,6 @@ public class CachedJacobianRunTests
         Assert.Equal("forward-pass", RouteIn(standard.Dir));
         Assert.Equal("forward-pass", RouteIn(adversarial.Dir));
         // The same auto configuration reopens its folder (the resolved route is written, not "auto").
-        Assert.Equal(benign.Summary.Finished, Stage2.Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: Long), benign.Dir, Data.Train, torch.CPU, NullProgress.Instance).Finished);
+        Assert.Equal(benign.Summary.Finished, Stage2.Train(Child(Dynamics.Centered, TrainingRoute.Auto, epochs: longEnough), benign.Dir, Data.Train, torch.CPU, NullProgress.Instance).Finished);
     }
 }

@@ -2,12 +2,12 @@ using NtkRepro.Attacks;
 using NtkRepro.Data;
 using NtkRepro.Linearization;
 using NtkRepro.Models;
+using NtkRepro.Runs;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Training;
 using NtkRepro.Util;
 using TorchSharp;
 using Xunit;
-using NtkRepro.Runs;
 
 namespace NtkRepro.Tests.Runs;
 
@@ -111,7 +111,8 @@ public class TrainingRunTests
         var parentBytes = File.ReadAllBytes(Path.Combine(parentDir, "checkpoints", "epoch-1.ckpt"));
         foreach (var (dynamics, adversarial) in new[] { (Dynamics.Linearized, false), (Dynamics.Centered, true) })
         {
-            var config = new Stage2Config { ParentRun = parentDir, SpawnEpoch = 1, Dynamics = dynamics, Adversarial = adversarial, Epochs = 2, BatchSize = 32, TrainAttack = PgdConfig.Training(steps: 2) };
+            var config = new Stage2Config { ParentRun = parentDir, SpawnEpoch = 1, Dynamics = dynamics, Adversarial = adversarial, Epochs = 2, BatchSize = 32,
+                TrainAttack = PgdConfig.Training(steps: 2) };
             var childDir = TestData.TempDir("child");
             Stage2.Train(config, childDir, Data.Train, torch.CPU, NullProgress.Instance);
             using var child = (LinearizedClassifier)Stage2.LoadChild(childDir, torch.CPU);

@@ -9,7 +9,9 @@ internal static class C01
         Where: "abstract, §7",
         Statement: "Adversarial training on top of a fixed kernel reaches 76.1% robust accuracy (PGD, ε = 4/255, CIFAR-10)",
         PaperFigure: "76.1%",
-        Statistic: "robust accuracy of the section-7 run (centered child of the benign parent, adversarial stage 2) under the preset's evaluation attack (the paper's kind: PGD, one restart) on every evaluation image; the masking suite's per-image worst case is a check beside it",
+        Statistic: "robust accuracy of the section-7 run (centered child of the benign parent, adversarial stage 2) " +
+            "under the preset's evaluation attack (the paper's kind: PGD, one restart) on every evaluation image; " +
+            "the masking suite's per-image worst case is a check beside it",
         Rule: "two-sided 95% interval inside 76.1% ± 5 points (contradicted if it lies outside)",
         NotTestable: NotAt(),
         Tests: d =>

@@ -10,7 +10,9 @@ internal static class C04
         Where: "§3, Fig 1a",
         Statement: "Benign and AT kernels both converge close to their final kernel within ~30 epochs (the velocity decays early)",
         PaperFigure: "~30 of 100 epochs",
-        Statistic: "per replicate: the largest one-epoch kernel velocity measured after 30% of training (every interval [a, a+1] of the preset's kernel grid with a ≥ 30% of stage 1) divided by the velocity over epoch 0–1; tested on the log scale (geometric mean over replicates)",
+        Statistic: "per replicate: the largest one-epoch kernel velocity measured after 30% of training " +
+            "(every interval [a, a+1] of the preset's kernel grid with a ≥ 30% of stage 1) divided by the velocity over epoch 0–1; " +
+            "tested on the log scale (geometric mean over replicates)",
         Rule: "for both schedules, the geometric mean's upper 95% bound below 0.1 (contradicted if significantly above 1: no decay)",
         NotTestable: NotAt(),
         Tests: d => BenignAndAt.Select(k => Tests.LogRatio($"{Name(k)}: late/initial velocity",

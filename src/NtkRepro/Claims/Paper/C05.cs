@@ -9,7 +9,8 @@ internal static class C05
         Where: "Fig 1b",
         Statement: "Distance to the final kernel nearly converges after epoch ~40",
         PaperFigure: "~40 of 100 epochs",
-        Statistic: "per replicate: the largest S(K_t, K_T) over every whole-epoch kernel checkpoint t from 40% of training on (before T), divided by S(K_0, K_T); tested on the log scale (geometric mean over replicates)",
+        Statistic: "per replicate: the largest S(K_t, K_T) over every whole-epoch kernel checkpoint t from 40% of training on (before T), " +
+            "divided by S(K_0, K_T); tested on the log scale (geometric mean over replicates)",
         Rule: "for both schedules, the geometric mean's upper 95% bound below 0.2 (contradicted if significantly above 1)",
         NotTestable: NotAt(),
         Tests: d => BenignAndAt.Select(k => Tests.LogRatio($"{Name(k)}: max distance to final after 40% / at 0",

@@ -11,7 +11,10 @@ internal static class C06
         Where: "Fig 1a",
         Statement: "50/50 run: a small spike in kernel velocity at the switch, small relative to the initial evolution",
         PaperFigure: "spike at 50",
-        Statistic: "per switch replicate, velocities per epoch as the paper's Fig. 1a plots them: velocity over the epoch after the switch divided by the largest one-epoch velocity of the three epochs before it, and by the run's own velocity over epoch 0–1; tested on the log scale (geometric mean over replicates). The same ratios per SGD step are shown beside them (an AT mixture epoch takes two steps per batch, so part of a per-epoch spike is the doubled step count), not deciding",
+        Statistic: "per switch replicate, velocities per epoch as the paper's Fig. 1a plots them: velocity over the epoch after the switch divided " +
+            "by the largest one-epoch velocity of the three epochs before it, and by the run's own velocity over epoch 0–1; " +
+            "tested on the log scale (geometric mean over replicates). The same ratios per SGD step are shown beside them (an AT mixture epoch " +
+            "takes two steps per batch, so part of a per-epoch spike is the doubled step count), not deciding",
         Rule: "spike: the geometric mean's lower 95% bound above 1.5 (contradicted if significantly below 1); small: its upper 95% bound below 0.25 (contradicted if significantly above 1)",
         NotTestable: NotAt(),
         Tests: Run,

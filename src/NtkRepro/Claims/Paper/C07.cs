@@ -12,8 +12,19 @@ internal static class C07
         Where: "Fig 1b",
         Statement: "50/50 run: the kernel settles at the benign kernel, then moves to the adversarial kernel after the switch",
         PaperFigure: "qualitative",
-        Statistic: "over the switch replicates, against the final kernels of every benign and AT replicate: at the switch, mean S to AT − mean S to benign, less ½(W_AT − W_benign) (W: a schedule's mean pairwise final-kernel distance, the bias unequal spreads put into a mean distance); at the end, mean S to benign − mean S to AT, less ½(W_benign − W_AT); its spread (shown, and compared between runs, not deciding) by the leave-one-run-out jackknife over the switch, benign and AT runs, each group a sample of its own",
-        Rule: "both differences: one-sided permutation p ≤ 0.05 over the relabellings of the benign and AT final kernels into groups of their sizes (exchangeable under the null: the switch kernels are no nearer one schedule than the other, and both schedules' final kernels come from one distribution), the switch kernels kept; for each relabelling the difference is recomputed and divided by its grouped jackknife standard error over that labelling's groups (studentized, since unequal spreads make the raw difference not quite exchangeable), p the share of relabellings whose ratio is at least the observed one (every relabelling when there are at most 5,000, else 5,000 seeded ones with p = (1 + count)/(1 + 5,000)); smallest attainable p 1/C(n_benign + n_AT, n_benign): 1/20 = 0.05 with 3 + 3 runs, 1/70 ≈ 0.014 with 4 + 4; against the claim when the share at most the observed one is ≤ 0.05/2 (not attainable with 3 + 3)",
+        Statistic: "over the switch replicates, against the final kernels of every benign and AT replicate: at the switch, " +
+            "mean S to AT − mean S to benign, less ½(W_AT − W_benign) (W: a schedule's mean pairwise final-kernel distance, " +
+            "the bias unequal spreads put into a mean distance); at the end, mean S to benign − mean S to AT, less ½(W_benign − W_AT); " +
+            "its spread (shown, and compared between runs, not deciding) by the leave-one-run-out jackknife over the switch, benign and AT runs, " +
+            "each group a sample of its own",
+        Rule: "both differences: one-sided permutation p ≤ 0.05 over the relabellings of the benign and AT final kernels into groups of their " +
+            "sizes (exchangeable under the null: the switch kernels are no nearer one schedule than the other, " +
+            "and both schedules' final kernels come from one distribution), the switch kernels kept; for each relabelling the difference is " +
+            "recomputed and divided by its grouped jackknife standard error over that labelling's groups (studentized, " +
+            "since unequal spreads make the raw difference not quite exchangeable), p the share of relabellings whose ratio is at least " +
+            "the observed one (every relabelling when there are at most 5,000, else 5,000 seeded ones with p = (1 + count)/(1 + 5,000)); " +
+            "smallest attainable p 1/C(n_benign + n_AT, n_benign): 1/20 = 0.05 with 3 + 3 runs, 1/70 ≈ 0.014 with 4 + 4; " +
+            "against the claim when the share at most the observed one is ≤ 0.05/2 (not attainable with 3 + 3)",
         NotTestable: NotAt(),
         Tests: Run,
         Premises: [Premises.SettledBeforeSwitch],

@@ -11,7 +11,8 @@ internal static class C09
         Where: "Fig 1c",
         Statement: "Effective rank evolves differently under AT (direction not in the available text)",
         PaperFigure: "—",
-        Statistic: "per replicate: effective rank averaged over every whole-epoch kernel checkpoint from 20% of training on; AT mean / benign mean − 1, its standard error by the delta method (both means' uncertainty, Welch–Satterthwaite degrees of freedom)",
+        Statistic: "per replicate: effective rank averaged over every whole-epoch kernel checkpoint from 20% of training on; " +
+            "AT mean / benign mean − 1, its standard error by the delta method (both means' uncertainty, Welch–Satterthwaite degrees of freedom)",
         Rule: "two-sided 95% interval outside ±10% (the paper gives no direction, so it cannot be contradicted; below the margin if the interval lies inside ±10%)",
         NotTestable: NotAt(),
         Tests: d =>

@@ -11,7 +11,9 @@ internal static class C11
         Where: "Fig 2 left",
         Statement: "Centered training on benign parents gains robust accuracy as the spawn epoch grows",
         PaperFigure: "qualitative",
-        Statistic: "robust accuracy of the centered children of the benign parent over every spawn epoch, paired by replicate and image: the least-squares slope on the spawn epoch's rank, times the number of spawn epochs − 1 (the fitted gain from the first spawn epoch to the last)",
+        Statistic: "robust accuracy of the centered children of the benign parent over every spawn epoch, paired by replicate and image: " +
+            "the least-squares slope on the spawn epoch's rank, times the number of spawn epochs − 1 " +
+            "(the fitted gain from the first spawn epoch to the last)",
         Rule: "lower 95% bound above 5 points (contradicted if significantly below 0: robustness falls with the spawn epoch; below the margin if significantly below 5 points)",
         NotTestable: NotAt(),
         Tests: Run,

@@ -11,7 +11,8 @@ internal static class C14
         Where: "Fig 2 right",
         Statement: "Linearized dynamics: ‖Δf‖²/‖f0‖² peaks at early spawn epochs and decays towards 0 as the parent trains",
         PaperFigure: "qualitative",
-        Statistic: "per replicate: ‖Δf‖²/‖f0‖² of the benign parent's linearized child at the latest spawn epoch divided by its largest value at the earlier ones; tested on the log scale (geometric mean over replicates)",
+        Statistic: "per replicate: ‖Δf‖²/‖f0‖² of the benign parent's linearized child at the latest spawn epoch divided by its largest value " +
+            "at the earlier ones; tested on the log scale (geometric mean over replicates)",
         Rule: "the geometric mean's upper 95% bound below 0.5 (contradicted if significantly above 1: no decay)",
         NotTestable: NotAt(),
         Tests: Run,

@@ -11,7 +11,10 @@ internal static class C16
         Where: "§8",
         Statement: "Top eigenvectors of the AT-learned NTK show visually interpretable features; those of the initial and benign NTKs do not",
         PaperFigure: "images",
-        Statistic: "per replicate, averaged over the drawn classes: the low-frequency energy fraction of the top-k eigenvector images (PROTOCOL §5 ascent from grey) of the AT kernel minus that of the benign kernel (the proxy for 'visually interpretable', fixed before any result); AT minus initial is shown, not deciding: the initial kernel's images sit at the white-noise level, so it holds almost by construction",
+        Statistic: "per replicate, averaged over the drawn classes: the low-frequency energy fraction of the top-k eigenvector images " +
+            "(PROTOCOL §5 ascent from grey) of the AT kernel minus that of the benign kernel " +
+            "(the proxy for 'visually interpretable', fixed before any result); AT minus initial is shown, not deciding: " +
+            "the initial kernel's images sit at the white-noise level, so it holds almost by construction",
         Rule: "AT − benign: lower 95% bound above 0",
         NotTestable: NotAt(),
         Tests: Run,

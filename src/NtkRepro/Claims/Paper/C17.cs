@@ -11,7 +11,10 @@ internal static class C17
         Statement: "The results hold at ε = 8/255",
         PaperFigure: "—",
         Statistic: "every claim reproduced at 4/255 whose figures depend on the radius (C14's do not), judged again on the 8/255 variant of the same dataset (its own tests and figures there)",
-        Rule: "reproduced when every one compared is reproduced at 8/255 too and none could not be compared; contradicted when one is contradicted there with its p-value below 0.05/J for the J claims compared (Bonferroni across them); below the margin when one falls short of its size there; otherwise inconclusive. Claims out of scope at 8/255 or independent of the radius are left out and named; those masked, not testable or not run there are named and keep C17 from reading 'reproduced'",
+        Rule: "reproduced when every one compared is reproduced at 8/255 too and none could not be compared; " +
+            "contradicted when one is contradicted there with its p-value below 0.05/J for the J claims compared (Bonferroni across them); " +
+            "below the margin when one falls short of its size there; otherwise inconclusive. Claims out of scope at 8/255 or independent " +
+            "of the radius are left out and named; those masked, not testable or not run there are named and keep C17 from reading 'reproduced'",
         NotTestable: NotAt(),
         Tests: d => HoldsAtLargerRadius(d),
         ReadsOtherClaims: true);

@@ -11,8 +11,15 @@ internal static class C18
         Where: "§1, §3",
         Statement: "Like benign training, AT yields a distinct kernel that converges within the first few epochs",
         PaperFigure: "qualitative",
-        Statistic: "per AT replicate: mean S between its final kernel and every benign final kernel, less ½(W_AT + W_benign) (what that mean is when both schedules' kernels come from one distribution), minus S between its kernel at 20% of training and its own final kernel; uncertainty by the leave-one-run-out jackknife over the AT and benign runs, each group a sample of its own (no permutation test: the null, the AT kernel at 20% as far from its final kernel as the benign finals are, does not make any labels exchangeable)",
-        Rule: "lower 95% bound above 0 (t with Welch–Satterthwaite degrees of freedom over the groups' jackknife terms, at least the smallest group's replicates − 1; conservative, since the jackknife overstates the spread of a statistic whose first-order parts cancel under its null): by 20% of training the AT kernel is closer to its final kernel than the benign kernels are, beyond the replicate spread",
+        Statistic: "per AT replicate: mean S between its final kernel and every benign final kernel, less ½(W_AT + W_benign) " +
+            "(what that mean is when both schedules' kernels come from one distribution), " +
+            "minus S between its kernel at 20% of training and its own final kernel; " +
+            "uncertainty by the leave-one-run-out jackknife over the AT and benign runs, each group a sample of its own " +
+            "(no permutation test: the null, the AT kernel at 20% as far from its final kernel as the benign finals are, does not make any labels exchangeable)",
+        Rule: "lower 95% bound above 0 (t with Welch–Satterthwaite degrees of freedom over the groups' jackknife terms, " +
+            "at least the smallest group's replicates − 1; " +
+            "conservative, since the jackknife overstates the spread of a statistic whose first-order parts cancel under its null): " +
+            "by 20% of training the AT kernel is closer to its final kernel than the benign kernels are, beyond the replicate spread",
         NotTestable: NotAt(),
         Tests: Run,
         Premises: [Premises.StageOneFit]);

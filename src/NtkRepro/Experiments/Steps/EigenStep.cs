@@ -1,5 +1,4 @@
 using NtkRepro.Eigenimages;
-using NtkRepro.Training;
 using NtkRepro.Util;
 
 namespace NtkRepro.Experiments;
