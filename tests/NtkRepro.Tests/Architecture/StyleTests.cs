@@ -31,7 +31,7 @@ public class StyleTests
         var (code, output) = Build(Clean);
         Assert.True(code == 0, "the clean planted project did not build:\n" + output);
 
-        string longLine = "    public const string Long = \"" + new string('x', 200) + "\";";
+        string longLine = "public const string Long = \"" + new string('x', 200) + "\";";
         var dirty = "using System.Text;\n" + Clean.Replace("private int _count;", "private int count;").Replace("++_count", "++count")
             .Replace("public int Next()", longLine + "\n\n    public int Next()");
         (code, output) = Build(dirty);
