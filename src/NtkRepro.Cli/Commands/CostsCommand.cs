@@ -20,7 +20,7 @@ public static class CostsCommand
         var plan = new PlanOptions();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
-        var command = new Command("costs", "Measure a finished store's step costs (fastest replicate, with this machine's calibration) as the JSON kept with the preset for plan and the ETA");
+        var command = new Command("costs", "Measure a finished store's step costs (median replicate, with this machine's calibration) as the JSON kept with the preset for plan and the ETA");
         plan.AddTo(command);
         command.Options.Add(device);
         command.Options.Add(threads);

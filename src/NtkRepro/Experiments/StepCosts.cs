@@ -30,9 +30,11 @@ public sealed record StepCosts(string Preset, string Machine, double Calibration
     }
 
     /// <summary>
-    /// The costs of a finished store. A busy machine only slows a step down, so each class costs
-    /// what its fastest replicate took; a training step's, epoch by epoch (a replicate slowed for
-    /// a few minutes is fast elsewhere), plus its fastest setup. A step without a timing is left out.
+    /// The costs of a finished store: each class costs what its median replicate took; a training
+    /// step's, epoch by epoch (a replicate slowed for a few minutes counts only where it was slow),
+    /// plus its median setup. The median, not the fastest: the fastest of several replicates, epoch
+    /// by epoch, is the luckiest of each epoch's draws, below what any one replicate takes, and an
+    /// ETA built on it comes out short. A step without a timing is left out.
     /// </summary>
     public static StepCosts Measure(Plan plan, ArtifactStore store, string machine, double calibrationSeconds, double launchSeconds)
     {
@@ -45,12 +47,19 @@ public sealed record StepCosts(string Preset, string Machine, double Calibration
             if (curves.All(c => c is { Count: > 0 }) && curves.Select(c => c!.Count).Distinct().Count() == 1)
             {
                 // A resumed run's timing covers only its last process, so setup is the timing beyond its own epochs, floored at zero.
-                double setup = timed.Zip(curves, (t, c) => Math.Max(0, t.Timing!.Seconds - c!.Sum())).Min();
-                seconds[group.Key] = Enumerable.Range(0, curves[0]!.Count).Sum(e => curves.Min(c => c![e])) + setup;
+                double setup = Median(timed.Zip(curves, (t, c) => Math.Max(0, t.Timing!.Seconds - c!.Sum())));
+                seconds[group.Key] = Enumerable.Range(0, curves[0]!.Count).Sum(e => Median(curves.Select(c => c![e]))) + setup;
             }
-            else seconds[group.Key] = timed.Min(t => t.Timing!.Seconds);
+            else seconds[group.Key] = Median(timed.Select(t => t.Timing!.Seconds));
         }
         return new StepCosts(plan.Preset.Name, machine, calibrationSeconds, launchSeconds, seconds);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        int n = sorted.Count;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static IReadOnlyList<double>? EpochSeconds(ArtifactStore store, PlanStep step)

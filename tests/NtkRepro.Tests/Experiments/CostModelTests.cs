@@ -82,7 +82,7 @@ public class CostModelTests
     }
 
     [Fact]
-    public void MeasuringAStoreTakesTheFastestReplicateEpochByEpochForTrainingAndTheFastestOtherwise()
+    public void MeasuringAStoreTakesTheMedianReplicateEpochByEpochForTrainingAndTheMedianOtherwise()
     {
         var store = new ArtifactStore(TestData.TempDir("costs"));
         var runs = Smoke.Steps.Where(s => s.Work is Stage1Work { Schedule: ScheduleKind.Adversarial }).GroupBy(s => StepCosts.ClassOf(s.Key)).First().ToList();
@@ -98,9 +98,29 @@ public class CostModelTests
             store.WriteTiming(new StepTiming(evals[i].Key, 7 - 3 * i, false, "m"));
         }
         var costs = StepCosts.Measure(Smoke, store, "m", 1, 0.5);
-        Assert.Equal(1 + 1 + 1 + 2, costs.Seconds[StepCosts.ClassOf(runs[0].Key)], 9);   // epoch-wise minimum, plus the fastest setup
-        Assert.Equal(4, costs.Seconds[StepCosts.ClassOf(evals[0].Key)], 9);
+        Assert.Equal(2 + 3 + 2 + 2.5, costs.Seconds[StepCosts.ClassOf(runs[0].Key)], 9);   // epoch-wise median, plus the median setup
+        Assert.Equal(5.5, costs.Seconds[StepCosts.ClassOf(evals[0].Key)], 9);
         Assert.False(costs.Seconds.ContainsKey(StepCosts.ClassOf(Smoke.Steps.First(s => s.Work is KernelsWork).Key)));
+    }
+
+    [Fact]
+    public void ReplicatesThatEachTakeTheSameTimeCostThatTimeNotTheLuckiestEpochOfEach()
+    {
+        // Four replicates of 4 s each, whose epochs take 1 s or 3 s in turn: the fastest replicate epoch by epoch would
+        // say 2 s, half of what every one of them took.
+        var store = new ArtifactStore(TestData.TempDir("costs"));
+        var mini = Planner.For(Presets.Mini);
+        var runs = mini.Steps.Where(s => s.Work is Stage1Work { Schedule: ScheduleKind.Adversarial })
+            .GroupBy(s => StepCosts.ClassOf(s.Key)).First(g => g.Count() == 4).ToList();
+        for (int i = 0; i < 4; i++)
+        {
+            double[] epochs = i % 2 == 0 ? [1, 3] : [3, 1];
+            Directory.CreateDirectory(store.PathOf(runs[i]));
+            AtomicFile.WriteJson(Path.Combine(store.PathOf(runs[i]), "metrics.json"),
+                epochs.Select((s, e) => new EpochMetrics(e, true, 1, 0.5, 1, 0.5, s)).ToList());
+            store.WriteTiming(new StepTiming(runs[i].Key, 4, false, "m"));
+        }
+        Assert.Equal(4, StepCosts.Measure(mini, store, "m", 1, 0.5).Seconds[StepCosts.ClassOf(runs[0].Key)], 9);
     }
 
     [Fact]
