@@ -24,8 +24,8 @@ public static class Stage2RouteBenchmark
         IReadOnlyList<double> ForwardPassEpochSeconds, IReadOnlyList<double> CachedEpochSeconds,
         long PeakBeforeFeaturesBytes, long PeakBytes, int Threads)
     {
-        public double ForwardPassMedian => Median(ForwardPassEpochSeconds);
-        public double CachedMedian => Median(CachedEpochSeconds);
+        public double ForwardPassMedian => Median.Of(ForwardPassEpochSeconds);
+        public double CachedMedian => Median.Of(CachedEpochSeconds);
     }
 
     public static Figures Run(string parentRun, double spawnEpoch, LabeledImages train, Options options, Device device, IProgressSink progress)
@@ -51,11 +51,5 @@ public static class Stage2RouteBenchmark
         }
         return new Figures(train.Count, parent.ParameterCount(), parent.Spec.Classes, features.RowBytes, features.Storage.ToString(), features.Seconds,
             forward, cached, peakBefore, MemoryInfo.PeakResidentBytes(), torch.get_num_threads());
-    }
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -6,10 +6,7 @@ public sealed record TimingSummary(double Median, double Min, double Max, int Co
     public static TimingSummary Of(IReadOnlyCollection<double> values)
     {
         if (values.Count == 0) throw new ArgumentException("no timings");
-        var sorted = values.Order().ToArray();
-        int n = sorted.Length;
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        return new TimingSummary(median, sorted[0], sorted[^1], n);
+        return new TimingSummary(NtkRepro.Util.Median.Of(values), values.Min(), values.Max(), values.Count);
     }
 
     public override string ToString() => $"{Ms(Median)} ({Ms(Min)}–{Ms(Max)})";

@@ -47,19 +47,12 @@ public sealed record StepCosts(string Preset, string Machine, double Calibration
             if (curves.All(c => c is { Count: > 0 }) && curves.Select(c => c!.Count).Distinct().Count() == 1)
             {
                 // A resumed run's timing covers only its last process, so setup is the timing beyond its own epochs, floored at zero.
-                double setup = Median(timed.Zip(curves, (t, c) => Math.Max(0, t.Timing!.Seconds - c!.Sum())));
-                seconds[group.Key] = Enumerable.Range(0, curves[0]!.Count).Sum(e => Median(curves.Select(c => c![e]))) + setup;
+                double setup = Median.Of(timed.Zip(curves, (t, c) => Math.Max(0, t.Timing!.Seconds - c!.Sum())));
+                seconds[group.Key] = Enumerable.Range(0, curves[0]!.Count).Sum(e => Median.Of(curves.Select(c => c![e]))) + setup;
             }
-            else seconds[group.Key] = Median(timed.Select(t => t.Timing!.Seconds));
+            else seconds[group.Key] = Median.Of(timed.Select(t => t.Timing!.Seconds));
         }
         return new StepCosts(plan.Preset.Name, machine, calibrationSeconds, launchSeconds, seconds);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        int n = sorted.Count;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static IReadOnlyList<double>? EpochSeconds(ArtifactStore store, PlanStep step)
