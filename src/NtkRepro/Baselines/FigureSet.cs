@@ -76,7 +76,9 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
         return c.RecordedTests.Select(t => new TestEntry(ClaimFigureName(c, t), t.Decision, t.SupportP, t.AgainstP, (1 - OneSided.Level) / k, t.Deciding)).ToList();
     }
 
-    private static string ClaimFigureName(ClaimVerdict c, TestResult t) => $"{c.Variant}.claim.{c.Id}.{t.Name}";
+    /// <summary>A claim test's figure is named by the test's id, not its label: rewording a label leaves every baseline as it is.</summary>
+    private static string ClaimFigureName(ClaimVerdict c, TestResult t) =>
+        $"{c.Variant}.claim.{c.Id}.{t.Id ?? throw new InvalidOperationException($"{c.Id}'s test '{t.Name}' has no id, so it cannot be recorded as a figure")}";
 
     private static void AddVariant(ReproductionResults r, VariantResults v, List<Figure> f)
     {

@@ -193,25 +193,25 @@ public static class Tests
     /// margin) separates the paper's direction from its opposite: significantly below it
     /// contradicts; between it and the margin, significantly, is short of the margin.
     /// </summary>
-    public static TestResult Above(string name, Estimate e, double margin, string unit = "", double? direction = null)
+    public static TestResult Above(TestName name, Estimate e, double margin, string unit = "", double? direction = null)
     {
         var (support, shortfall) = OneSided.AboveP(e, margin);
         double against = direction is { } d && d != margin ? OneSided.AboveP(e, d).Against : shortfall;
-        return new TestResult(name, e, unit, $"> {Format.Value(margin, unit)}", Raw(support, against),
+        return new TestResult(name.Label, e, unit, $"> {Format.Value(margin, unit)}", Raw(support, against),
             e.HasUncertainty ? $"lower 95% bound {Format.Value(e.Lower(Level), unit)}" : "no spread measured",
             e.HasUncertainty ? $"values above {Format.Value(e.Upper(Level), unit)} excluded" : null)
-        { SupportP = support, AgainstP = against, ShortfallP = direction is { } d2 && d2 != margin ? shortfall : 1 };
+        { Id = name.Id, SupportP = support, AgainstP = against, ShortfallP = direction is { } d2 && d2 != margin ? shortfall : 1 };
     }
 
     /// <summary>The quantity is below <paramref name="margin"/>; significantly above <paramref name="direction"/> (default: the margin) contradicts.</summary>
-    public static TestResult Below(string name, Estimate e, double margin, string unit = "", double? direction = null)
+    public static TestResult Below(TestName name, Estimate e, double margin, string unit = "", double? direction = null)
     {
         var (support, shortfall) = OneSided.BelowP(e, margin);
         double against = direction is { } d && d != margin ? OneSided.BelowP(e, d).Against : shortfall;
-        return new TestResult(name, e, unit, $"< {Format.Value(margin, unit)}", Raw(support, against),
+        return new TestResult(name.Label, e, unit, $"< {Format.Value(margin, unit)}", Raw(support, against),
             e.HasUncertainty ? $"upper 95% bound {Format.Value(e.Upper(Level), unit)}" : "no spread measured",
             e.HasUncertainty ? $"values below {Format.Value(e.Lower(Level), unit)} excluded" : null)
-        { SupportP = support, AgainstP = against, ShortfallP = direction is { } d2 && d2 != margin ? shortfall : 1 };
+        { Id = name.Id, SupportP = support, AgainstP = against, ShortfallP = direction is { } d2 && d2 != margin ? shortfall : 1 };
     }
 
     /// <summary>
@@ -220,25 +220,26 @@ public static class Tests
     /// below (above) 1. A mean of ratios whose denominators come near 0 is ruled by its largest
     /// spike; the log makes one spike of 50 weigh what a dip to 1/50 does.
     /// </summary>
-    public static TestResult LogRatio(string name, IReadOnlyList<double> ratios, double margin, bool below)
+    public static TestResult LogRatio(TestName name, IReadOnlyList<double> ratios, double margin, bool below)
     {
         if (ratios.Any(r => !(r > 0) || !double.IsFinite(r)))
-            throw new MissingResultException($"'{name}': a ratio is not a positive number ({string.Join(", ", ratios.Select(r => Format.Number(r)))})");
+            throw new MissingResultException($"'{name.Label}': a ratio is not a positive number ({string.Join(", ", ratios.Select(r => Format.Number(r)))})");
         var e = Estimate.FromReplicates(ratios.Select(r => Math.Log(r)).ToList());
-        var test = below ? Below(name + " (log)", e, Math.Log(margin), "", 0) : Above(name + " (log)", e, Math.Log(margin), "", 0);
+        var logName = name with { Label = name.Label + " (log)" };
+        var test = below ? Below(logName, e, Math.Log(margin), "", 0) : Above(logName, e, Math.Log(margin), "", 0);
         string bound = !e.HasUncertainty ? "no spread measured"
             : $"geometric mean {Format.Number(Math.Exp(e.Mean))}, {(below ? "upper" : "lower")} 95% bound {Format.Number(Math.Exp(below ? e.Upper(Level) : e.Lower(Level)))}";
         return test with { Rule = $"geometric mean {(below ? "<" : ">")} {Format.Number(margin)}", Interval = bound };
     }
 
     /// <summary>|quantity| &gt; margin, two-sided 95% interval. The paper gives no direction, so it cannot be contradicted; an interval inside the band is short of the margin.</summary>
-    public static TestResult OutsideBand(string name, Estimate e, double margin, string unit = "")
+    public static TestResult OutsideBand(TestName name, Estimate e, double margin, string unit = "")
     {
         double level = 1 - (1 - Level) / 2;
         var (support, inside) = OneSided.OutsideBandP(e, margin);
         string interval = e.HasUncertainty ? $"95% interval [{Format.Value(e.Lower(level), unit)}, {Format.Value(e.Upper(level), unit)}]" : "no spread measured";
-        return new TestResult(name, e, unit, $"|·| > {Format.Value(margin, unit)}", Raw(support, 1), interval,
-            e.HasUncertainty ? "values outside that interval excluded" : null) { SupportP = support, AgainstP = 1, ShortfallP = inside };
+        return new TestResult(name.Label, e, unit, $"|·| > {Format.Value(margin, unit)}", Raw(support, 1), interval,
+            e.HasUncertainty ? "values outside that interval excluded" : null) { Id = name.Id, SupportP = support, AgainstP = 1, ShortfallP = inside };
     }
 
     /// <summary>
@@ -246,12 +247,12 @@ public static class Tests
     /// estimate carries the statistic's jackknife spread, so a rerun can compare the statistic with
     /// its measured noise; the decision reads only p.
     /// </summary>
-    public static TestResult Permutation(string name, DistancePermutationTest.Result r, IReadOnlyList<double> between)
+    public static TestResult Permutation(TestName name, DistancePermutationTest.Result r, IReadOnlyList<double> between)
     {
         string interval = $"between {Format.Number(r.Between)} vs within {Format.Number(r.Within)}, one-sided p = {Format.Number(r.PValue)} " +
                           $"(smallest attainable {Format.Number(r.SmallestAttainableP)}, {r.Labellings} relabellings)";
-        return new TestResult(name, new Estimate(r.Statistic, r.JackknifeStandardError, r.JackknifeDegreesOfFreedom, between), "", "p ≤ 0.05",
-            Raw(r.PValue, 1), interval, r.PValue > 1 - Level ? "within noise at this many replicates" : null) { SupportP = r.PValue, AgainstP = 1, ReplicateBased = false };
+        return new TestResult(name.Label, new Estimate(r.Statistic, r.JackknifeStandardError, r.JackknifeDegreesOfFreedom, between), "", "p ≤ 0.05",
+            Raw(r.PValue, 1), interval, r.PValue > 1 - Level ? "within noise at this many replicates" : null) { Id = name.Id, SupportP = r.PValue, AgainstP = 1, ReplicateBased = false };
     }
 
     /// <summary>
@@ -260,12 +261,12 @@ public static class Tests
     /// statistic significantly on the wrong side). The estimate keeps its replicate spread (e.g. a
     /// jackknife) for display and for comparing reruns; the decision reads only the permutation p.
     /// </summary>
-    public static TestResult Relabelled(string name, Estimate e, LabelPermutation.Result r, string relabelled)
+    public static TestResult Relabelled(TestName name, Estimate e, LabelPermutation.Result r, string relabelled)
     {
         string interval = $"one-sided p = {Format.Number(r.UpperP)} (against: {Format.Number(r.LowerP)}) over {r.Labellings} {(r.Exact ? "" : "sampled ")}relabellings of the {relabelled} " +
                           $"(smallest attainable {Format.Number(r.SmallestAttainableP)})";
-        return new TestResult(name, e, "", "p ≤ 0.05", Raw(r.UpperP, r.LowerP), interval, r.UpperP > 1 - Level && r.LowerP > 1 - Level ? "within noise at this many replicates" : null)
-        { SupportP = r.UpperP, AgainstP = r.LowerP };
+        return new TestResult(name.Label, e, "", "p ≤ 0.05", Raw(r.UpperP, r.LowerP), interval, r.UpperP > 1 - Level && r.LowerP > 1 - Level ? "within noise at this many replicates" : null)
+        { Id = name.Id, SupportP = r.UpperP, AgainstP = r.LowerP };
     }
 
     /// <summary>A test that is shown and recorded but does not decide the claim.</summary>

@@ -53,6 +53,13 @@ public static class VerdictText
 }
 
 /// <summary>
+/// A test's identity and its wording. The id names the test's figure in snapshots and baselines, so it
+/// stays the same across presets, replicate counts and rewordings; the label is what reports show and
+/// may carry the preset's numbers (an epoch, a count of spawn epochs).
+/// </summary>
+public sealed record TestName(string Id, string Label);
+
+/// <summary>
 /// One pre-registered test of a claim: the statistic measured, its estimate over replicates, the
 /// rule written before any result, and what it decided. <see cref="Interval"/> is the bound the
 /// rule reads (e.g. "lower 95% bound 0.031"), <see cref="Excluded"/> what the data rule out when undecided.
@@ -77,6 +84,9 @@ public sealed record TestResult(string Name, Estimate Estimate, string Unit, str
 
     /// <summary>False: shown and recorded, but not part of the verdict.</summary>
     public bool Deciding { get; init; } = true;
+
+    /// <summary>The stable identity of its figure (<see cref="TestName.Id"/>); null for rows that are never recorded as figures (C17's).</summary>
+    public string? Id { get; init; }
 
 }
 

@@ -110,10 +110,10 @@ public class ClaimRuleDefectTests
     public void RatiosAreTestedOnTheLogScaleSoOneSpikeDoesNotDecide()
     {
         double[] spikes = [5, 20, 3, 50];
-        var linear = Rule.Above("spike", Estimate.FromReplicates(spikes), 1.5);
+        var linear = Rule.Above(new("spike", "spike"), Estimate.FromReplicates(spikes), 1.5);
         Assert.InRange(linear.Estimate.Lower(0.95), -6.5, -5.5);    // the old rule: lower bound about −6, not supported
         Assert.NotEqual(Decision.Supported, linear.Decision);
-        var log = Rule.LogRatio("spike", spikes, 1.5, below: false);
+        var log = Rule.LogRatio(new("spike", "spike"), spikes, 1.5, below: false);
         Assert.InRange(Math.Exp(log.Estimate.Lower(0.95)), 2.3, 2.6); // geometric: lower bound about 2.4
         Assert.True(log.SupportP <= 0.05);
         Assert.Contains("geometric mean 11", log.Interval);
@@ -121,7 +121,7 @@ public class ClaimRuleDefectTests
         var r = new ResultsBuilder().Build();
         foreach (var id in new[] { "C4", "C5", "C6", "C14" })
             Assert.All(Verdict(r, id).Tests.Where(t => t.Deciding), t => Assert.EndsWith("(log)", t.Name));
-        Assert.Throws<MissingResultException>(() => Rule.LogRatio("bad", [1, 0, 2], 0.5, below: true));
+        Assert.Throws<MissingResultException>(() => Rule.LogRatio(new("bad", "bad"), [1, 0, 2], 0.5, below: true));
     }
 
     [Fact]
@@ -200,14 +200,14 @@ public class ClaimRuleDefectTests
             var values = Enumerable.Range(0, 4).Select(_ => rng.NextDouble() * 2 - 0.5).ToList();
             var e = Estimate.FromReplicates(values);
             double margin = rng.NextDouble(), direction = margin - rng.NextDouble();
-            var above = Rule.Above("x", e, margin, "", direction);
+            var above = Rule.Above(new("x", "x"), e, margin, "", direction);
             Assert.Equal(e.Lower(0.95) > margin, above.SupportP <= 0.05);
             Assert.Equal(e.Upper(0.95) < direction, above.AgainstP <= 0.05);
             Assert.Equal(e.Upper(0.95) < margin, above.ShortfallP <= 0.05);
-            var below = Rule.Below("x", e, margin, "", margin + 0.3);
+            var below = Rule.Below(new("x", "x"), e, margin, "", margin + 0.3);
             Assert.Equal(e.Upper(0.95) < margin, below.SupportP <= 0.05);
             Assert.Equal(e.Lower(0.95) > margin + 0.3, below.AgainstP <= 0.05);
-            var band = Rule.OutsideBand("x", e, margin);
+            var band = Rule.OutsideBand(new("x", "x"), e, margin);
             Assert.Equal(e.Lower(0.975) > margin || e.Upper(0.975) < -margin, band.SupportP <= 0.05);
             Assert.Equal(e.Lower(0.975) > -margin && e.Upper(0.975) < margin, band.ShortfallP <= 0.05);
             Assert.Equal(1, band.AgainstP);

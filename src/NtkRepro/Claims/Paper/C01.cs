@@ -18,7 +18,7 @@ internal static class C01
         {
             var e = ClaimData.Accuracy(d.FixedKernelRuns(), robust: true, requireMaskingChecks: true);
             var offset = e with { Mean = e.Mean - 0.761, PerReplicate = e.PerReplicate.Select(x => x - 0.761).ToList() };
-            var band = Tests.OutsideBand("robust accuracy − 76.1%", offset, 0.05, Pct);
+            var band = Tests.OutsideBand(new("robust-minus-paper", "robust accuracy − 76.1%"), offset, 0.05, Pct);
             // Inside the band is what the paper reports: evidence for "inside" supports it, evidence for "outside" contradicts it.
             return [band with { SupportP = band.ShortfallP, AgainstP = band.SupportP, ShortfallP = 1, Rule = "within ±5 points of 76.1%" }];
         },

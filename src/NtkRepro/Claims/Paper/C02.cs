@@ -30,6 +30,6 @@ internal static class C02
                 dist[i, j] = i == j ? 0 : d.Distance(refs[i], refs[j]);
         var result = DistancePermutationTest.Run(dist, b.Count);
         var between = b.SelectMany(x => a.Select(y => d.Distance(new(ScheduleKind.Benign, x, d.FinalEpoch), new(ScheduleKind.Adversarial, y, d.FinalEpoch)))).ToList();
-        return [Tests.Permutation("between − within final-kernel distance", result, between)];
+        return [Tests.Permutation(new("between-minus-within", "between − within final-kernel distance"), result, between)];
     }
 }

@@ -17,7 +17,8 @@ internal static class C03
         Tests: d =>
         {
             double t = d.SpawnEpochs.Max();
-            return new[] { Dynamics.Linearized, Dynamics.Centered }.Select(dyn => Tests.Above($"{dyn.Name()}, spawn {Format.Number(t)}: AT − benign parent",
+            return new[] { Dynamics.Linearized, Dynamics.Centered }.Select(dyn => Tests.Above(
+                new($"{dyn.Name()}-at-minus-benign-parent", $"{dyn.Name()}, spawn {Format.Number(t)}: AT − benign parent"),
                 ClaimData.AccuracyDifference(d.Children(ScheduleKind.Adversarial, t, dyn), d.Children(ScheduleKind.Benign, t, dyn), true, true), 0.05, Pct, direction: 0)).ToList();
         },
         Premises: [Premises.ChildrenConverged(d => Latest(d, BenignAndAt, Dynamics.Linearized, Dynamics.Centered))]);

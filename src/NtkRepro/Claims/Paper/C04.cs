@@ -15,7 +15,7 @@ internal static class C04
             "tested on the log scale (geometric mean over replicates)",
         Rule: "for both schedules, the geometric mean's upper 95% bound below 0.1 (contradicted if significantly above 1: no decay)",
         NotTestable: NotAt(),
-        Tests: d => BenignAndAt.Select(k => Tests.LogRatio($"{Name(k)}: late/initial velocity",
+        Tests: d => BenignAndAt.Select(k => Tests.LogRatio(new($"{Name(k)}-late-over-initial-velocity", $"{Name(k)}: late/initial velocity"),
             d.Series(k).Select(s => LateVelocities(d, s.Series).Max() / ClaimData.Velocity(s.Series, 0, 1)).ToList(), 0.1, below: true)).ToList(),
         Premises: [Premises.StageOneFit]);
 

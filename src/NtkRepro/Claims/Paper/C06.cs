@@ -30,13 +30,14 @@ internal static class C06
         double P(ReplicateSeries s, int a) => d.VelocityPerStep(ScheduleKind.Switch, s, a);
         var tests = new List<TestResult>
         {
-            Tests.LogRatio("after / largest of the 3 epochs before", runs.Select(s => V(s, k) / before.Max(a => V(s, a))).ToList(), 1.5, below: false),
-            Tests.LogRatio("after / initial (epoch 0–1)", runs.Select(s => V(s, k) / V(s, 0)).ToList(), 0.25, below: true),
+            Tests.LogRatio(new("after-over-largest-before", "after / largest of the 3 epochs before"), runs.Select(s => V(s, k) / before.Max(a => V(s, a))).ToList(), 1.5, below: false),
+            Tests.LogRatio(new("after-over-initial", "after / initial (epoch 0–1)"), runs.Select(s => V(s, k) / V(s, 0)).ToList(), 0.25, below: true),
         };
         try
         {
-            tests.Add(Tests.Shown(Tests.LogRatio("after / largest before, per SGD step", runs.Select(s => P(s, k) / before.Max(a => P(s, a))).ToList(), 1.5, below: false)));
-            tests.Add(Tests.Shown(Tests.LogRatio("after / initial, per SGD step", runs.Select(s => P(s, k) / P(s, 0)).ToList(), 0.25, below: true)));
+            tests.Add(Tests.Shown(Tests.LogRatio(new("after-over-largest-before-per-step", "after / largest before, per SGD step"),
+                runs.Select(s => P(s, k) / before.Max(a => P(s, a))).ToList(), 1.5, below: false)));
+            tests.Add(Tests.Shown(Tests.LogRatio(new("after-over-initial-per-step", "after / initial, per SGD step"), runs.Select(s => P(s, k) / P(s, 0)).ToList(), 0.25, below: true)));
         }
         catch (MissingResultException)
         {

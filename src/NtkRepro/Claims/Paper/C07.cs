@@ -49,7 +49,7 @@ internal static class C07
             for (int j = i + 1; j < n; j++)
                 reference[i, j] = reference[j, i] = d.Distance(pooled[i], pooled[j]);
         double Within(IReadOnlyList<int> g) => g.SelectMany((a, i) => g.Skip(i + 1).Select(b => reference[a, b])).Average();
-        TestResult Towards(string name, double epoch, ScheduleKind near, ScheduleKind far)
+        TestResult Towards(TestName name, double epoch, ScheduleKind near, ScheduleKind far)
         {
             var estimate = ClaimData.Jackknife(groups, ScheduleKind.Switch, g =>
             {
@@ -83,8 +83,8 @@ internal static class C07
         }
         return
         [
-            Towards("at the switch: to AT − to benign, spread-corrected", d.SwitchEpoch, ScheduleKind.Benign, ScheduleKind.Adversarial),
-            Towards("at the end: to benign − to AT, spread-corrected", d.FinalEpoch, ScheduleKind.Adversarial, ScheduleKind.Benign),
+            Towards(new("switch-nearer-benign", "at the switch: to AT − to benign, spread-corrected"), d.SwitchEpoch, ScheduleKind.Benign, ScheduleKind.Adversarial),
+            Towards(new("end-nearer-at", "at the end: to benign − to AT, spread-corrected"), d.FinalEpoch, ScheduleKind.Adversarial, ScheduleKind.Benign),
         ];
     }
 }

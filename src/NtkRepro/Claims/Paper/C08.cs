@@ -19,7 +19,7 @@ internal static class C08
             Estimate Mean(ScheduleKind k) => PerReplicate(d.Series(k).Select(s => From(d, s.Series, 0.2).Average(c => c.MeanSpecialization
                 ?? throw new NotTestableException("kernel specialization is not measured for this variant: " +
                     "its kernel points cover only some of the network's classes (the paper reports it on CIFAR-10)"))));
-            return [Tests.Above("benign − AT specialization", Estimate.Difference(Mean(ScheduleKind.Benign), Mean(ScheduleKind.Adversarial)), 0)];
+            return [Tests.Above(new("benign-minus-at-specialization", "benign − AT specialization"), Estimate.Difference(Mean(ScheduleKind.Benign), Mean(ScheduleKind.Adversarial)), 0)];
         },
         Premises: [Premises.StageOneFit]);
 }

@@ -18,7 +18,8 @@ internal static class C09
         Tests: d =>
         {
             Estimate Mean(ScheduleKind k) => PerReplicate(d.Series(k).Select(s => From(d, s.Series, 0.2).Average(c => c.EffectiveRank)));
-            return [Tests.OutsideBand("AT / benign effective rank − 1", Estimate.RelativeDifference(Mean(ScheduleKind.Adversarial), Mean(ScheduleKind.Benign)), 0.1)];
+            return [Tests.OutsideBand(new("at-over-benign-effective-rank", "AT / benign effective rank − 1"),
+                Estimate.RelativeDifference(Mean(ScheduleKind.Adversarial), Mean(ScheduleKind.Benign)), 0.1)];
         },
         Premises: [Premises.StageOneFit]);
 }

@@ -27,7 +27,7 @@ internal static class C11
         double sxx = Enumerable.Range(0, spawns.Count).Sum(i => (i - meanRank) * (i - meanRank));
         var weights = Enumerable.Range(0, spawns.Count).Select(i => (spawns.Count - 1) * (i - meanRank) / sxx).ToList();
         var figures = spawns.Select(t => d.Children(ScheduleKind.Benign, t, Dynamics.Centered)).ToList();
-        return [Tests.Above($"fitted gain, spawn {Format.Number(spawns[0])} → {Format.Number(spawns[^1])} ({spawns.Count} spawn epochs)",
+        return [Tests.Above(new("fitted-gain-over-spawn-epochs", $"fitted gain, spawn {Format.Number(spawns[0])} → {Format.Number(spawns[^1])} ({spawns.Count} spawn epochs)"),
             ClaimData.Trend(figures, weights, figures.Select(_ => true).ToList()), 0.05, Pct, direction: 0)];
     }
 }

@@ -21,8 +21,8 @@ internal static class C12
             var parent = d.Parents(ScheduleKind.Adversarial, t);
             return
             [
-                Tests.Above("robust: child − parent", ClaimData.AccuracyDifference(child, parent, true, true), 0, Pct),
-                Tests.Above("clean: parent − child", ClaimData.AccuracyDifference(parent, child, false, false), 0, Pct),
+                Tests.Above(new("robust-child-minus-parent", "robust: child − parent"), ClaimData.AccuracyDifference(child, parent, true, true), 0, Pct),
+                Tests.Above(new("clean-parent-minus-child", "clean: parent − child"), ClaimData.AccuracyDifference(parent, child, false, false), 0, Pct),
             ];
         },
         Premises: [Premises.ChildrenConverged(d => Latest(d, [ScheduleKind.Adversarial], Dynamics.Centered))]);

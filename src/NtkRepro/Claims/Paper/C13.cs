@@ -17,7 +17,7 @@ internal static class C13
         {
             double t = d.SpawnEpochs.Max();
             return BenignAndAt.SelectMany(p => new[] { Dynamics.Standard, Dynamics.Linearized }.Select(other =>
-                Tests.Above($"{Name(p)} parent: centered − {other.Name()}",
+                Tests.Above(new($"{Name(p)}-parent-centered-minus-{other.Name()}", $"{Name(p)} parent: centered − {other.Name()}"),
                     ClaimData.AccuracyDifference(d.Children(p, t, Dynamics.Centered), d.Children(p, t, other), true, true), 0.05, Pct, direction: 0))).ToList();
         },
         Premises: [Premises.ChildrenConverged(d => Latest(d, BenignAndAt, DynamicsKind.All.ToArray()))]);

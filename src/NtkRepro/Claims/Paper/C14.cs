@@ -28,6 +28,6 @@ internal static class C14
             .Where(g => g.Any(x => x.t == spawns[^1]) && g.Any(x => x.t != spawns[^1]))
             .Select(g => g.Single(x => x.t == spawns[^1]).FirstOrderRatio!.Value / g.Where(x => x.t != spawns[^1]).Max(x => x.FirstOrderRatio!.Value)).ToList();
         if (byReplicate.Count == 0) throw new MissingResultException("no replicate has ‖Δf‖²/‖f0‖² defined at the latest and an earlier spawn epoch");
-        return [Tests.LogRatio("latest / largest earlier ratio", byReplicate, 0.5, below: true)];
+        return [Tests.LogRatio(new("latest-over-largest-earlier", "latest / largest earlier ratio"), byReplicate, 0.5, below: true)];
     }
 }

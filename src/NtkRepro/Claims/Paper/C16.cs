@@ -30,8 +30,8 @@ internal static class C16
             .Select(g => g.Average(run => Proxy(run, EigenKernel.Adversarial) - Proxy(run, other))));
         return
         [
-            Tests.Above("AT − benign low-frequency energy", Difference(EigenKernel.Benign), 0),
-            Tests.Shown(Tests.Above("AT − initial low-frequency energy", Difference(EigenKernel.Initial), 0)),
+            Tests.Above(new("at-minus-benign-low-frequency", "AT − benign low-frequency energy"), Difference(EigenKernel.Benign), 0),
+            Tests.Shown(Tests.Above(new("at-minus-initial-low-frequency", "AT − initial low-frequency energy"), Difference(EigenKernel.Initial), 0)),
         ];
     }
 }

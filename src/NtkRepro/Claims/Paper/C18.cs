@@ -41,6 +41,6 @@ internal static class C18
                 MeanTo(d, new KernelRef(ScheduleKind.Adversarial, r, d.FinalEpoch), ScheduleKind.Benign, g[ScheduleKind.Benign]) - bias
                 - ClaimData.Point(series[r], t).DistanceToFinal).ToList();
         });
-        return [Tests.Above($"spread-corrected benign–AT distance − AT distance to final at epoch {t}", estimate, 0)];
+        return [Tests.Above(new("early-distance-to-final-below-between", $"spread-corrected benign–AT distance − AT distance to final at epoch {t}"), estimate, 0)];
     }
 }
