@@ -77,7 +77,7 @@ public static class Planner
         var kernelSteps = new Dictionary<ScheduleKind, PlanStep>();
         foreach (var kind in p.SchedulesOf(v))
         {
-            string runPrefix = kind == ScheduleKind.Benign ? SharedPrefix(v, r) : prefix;
+            string runPrefix = ScheduleStrategy.Of(kind).SharedAcrossRadii ? SharedPrefix(v, r) : prefix;
             var run = steps.Add(Stage1Step.Plan(runPrefix, new Stage1Work(v, r, kind, p.Stage1(v, kind, r)), trainImages));
             runs[kind] = run;
             var k = steps.Add(KernelsStep.Plan(runPrefix, run, new KernelsWork(v, r, kind, p.KernelSubsetFor(v), p.KernelEpochs), classes));
@@ -131,7 +131,7 @@ public static class Planner
         Steps steps, Dictionary<ChildId, PlanStep> children)
     {
         string prefix = $"{v.Name}/r{r}";
-        string childPrefix = id.Parent == ScheduleKind.Benign && !id.Adversarial ? SharedPrefix(v, r) : prefix;
+        string childPrefix = ScheduleStrategy.Of(id.Parent).SharedAcrossRadii && !id.Adversarial ? SharedPrefix(v, r) : prefix;
         var config = p.Stage2(v, Stage2Step.ParentRelative(childPrefix, parentRun), id, epochs, r);
         var child = steps.Add(Stage2Step.Plan(childPrefix, parentRun, new Stage2Work(v, r, id.Parent, id.SpawnEpoch, id.Dynamics, id.Adversarial, config), trainImages));
         steps.Add(EvaluationStep.ForChild(prefix, child, v, eval, testImages));

@@ -113,7 +113,7 @@ public sealed record Preset
 
     public bool NeedsFullData => TrainPerClass is null && TestCount is null && !Datasets.Any(DatasetLoader.IsSynthetic);
 
-    public Schedule ScheduleOf(ScheduleKind kind) => kind == ScheduleKind.Switch ? Schedule.Switch(SwitchEpoch) : new Schedule(kind);
+    public Schedule ScheduleOf(ScheduleKind kind) => ScheduleStrategy.Of(kind).ScheduleFor(SwitchEpoch);
 
     public Stage1Config Stage1(Variant v, ScheduleKind kind, int replicate) => new()
     {
@@ -121,7 +121,7 @@ public sealed record Preset
         Data = DataFor(v),
         Schedule = ScheduleOf(kind),
         AdversarialMode = AdversarialMode,
-        TrainAttack = kind == ScheduleKind.Benign ? NoAttack : TrainAttack.For(v.Epsilon),
+        TrainAttack = ScheduleStrategy.Of(kind).Attacks ? TrainAttack.For(v.Epsilon) : NoAttack,
         Epochs = Stage1Epochs,
         LearningRate = Stage1LearningRate,
         BatchSize = BatchSize,

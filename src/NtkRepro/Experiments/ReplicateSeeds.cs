@@ -16,19 +16,13 @@ public static class ReplicateSeeds
     public static int Child(int replicate, ChildId child) =>
         (int)(Seeds.Derive(replicate, Stream(child.Parent), (long)(child.SpawnEpoch * 1000), Stream(child.Dynamics), child.Adversarial ? 1 : 0) % 1_000_000_000);
 
-    /// <summary>
-    /// Each schedule's and each dynamics' own seed stream, written out rather than taken from the
-    /// enums' order, so that adding or reordering a member cannot move the seeds of existing runs.
-    /// </summary>
-    public static int Stream(ScheduleKind schedule) => schedule switch
-    {
-        ScheduleKind.Benign => 0,
-        ScheduleKind.Adversarial => 1,
-        ScheduleKind.Switch => 2,
-        _ => throw new ArgumentOutOfRangeException(nameof(schedule), schedule, "no seed stream assigned to this schedule"),
-    };
+    /// <summary>Each schedule's own seed stream (<see cref="ScheduleStrategy.SeedStream"/>).</summary>
+    public static int Stream(ScheduleKind schedule) => ScheduleStrategy.Of(schedule).SeedStream;
 
-    /// <inheritdoc cref="Stream(ScheduleKind)"/>
+    /// <summary>
+    /// Each dynamics' own seed stream, written out rather than taken from the enum's order, so that
+    /// adding or reordering a member cannot move the seeds of existing runs.
+    /// </summary>
     public static int Stream(Dynamics dynamics) => dynamics switch
     {
         Dynamics.Standard => 0,

@@ -26,22 +26,19 @@ public sealed record Schedule(ScheduleKind Kind, int SwitchEpoch = 0)
     public static readonly Schedule Adversarial = new(ScheduleKind.Adversarial);
     public static Schedule Switch(int epoch) => new(ScheduleKind.Switch, epoch);
 
-    public bool IsAdversarial(int epoch) => Kind switch
-    {
-        ScheduleKind.Benign => false,
-        ScheduleKind.Adversarial => true,
-        _ => epoch >= SwitchEpoch,
-    };
+    public ScheduleStrategy Strategy => ScheduleStrategy.Of(Kind);
+
+    public bool IsAdversarial(int epoch) => Strategy.IsAdversarial(epoch, SwitchEpoch);
 
     /// <summary>The name runs, keys and reports use: benign, adversarial, switch.</summary>
-    public static string Name(ScheduleKind kind) => kind.ToString().ToLowerInvariant();
+    public static string Name(ScheduleKind kind) => ScheduleStrategy.Of(kind).Name;
 
     public static Schedule Parse(string text)
     {
         var t = text.Trim().ToLowerInvariant();
-        if (t == "benign") return Benign;
-        if (t == "adversarial") return Adversarial;
         if (t.StartsWith("switch:") && int.TryParse(t[7..], out int k) && k >= 0) return Switch(k);
+        foreach (var kind in ScheduleStrategy.All)
+            if (kind != ScheduleKind.Switch && t == Name(kind)) return new Schedule(kind);
         throw new ArgumentException($"schedule '{text}': expected benign, adversarial or switch:<epoch>");
     }
 

@@ -30,7 +30,7 @@ public sealed class MaskingStep : StepKind<MaskingWork, MaskingReport>
     public static PlanStep ForCheckpoint(string prefix, PlanStep run, Variant v, int r, ScheduleKind schedule, double epoch, MaskingConfig config, long seed, int testImages) =>
         new($"{prefix}/masking/stage1/{Schedule.Name(schedule)}@{RunDirectory.EpochName(epoch)}", run.Folder, [run.Key],
             new MaskingWork(v, r, new EvalTarget(run.Key, epoch, IsChild: false), null, null, config, seed), Passes(config, testImages),
-            $"masking suite on the {(schedule == ScheduleKind.Adversarial ? "AT" : Schedule.Name(schedule))} run at epoch {RunDirectory.EpochName(epoch)}, {v}, replicate {r}");
+            $"masking suite on the {ScheduleStrategy.Of(schedule).Label} run at epoch {RunDirectory.EpochName(epoch)}, {v}, replicate {r}");
 
     private static double Passes(MaskingConfig c, int testImages) =>
         Math.Min(c.Subset ?? testImages, testImages) * (c.PgdRestarts * c.PgdSteps + c.ApgdIterations * c.ApgdRestarts + c.Radii.Count * c.SweepSteps + c.PgdSteps + 4.0);
