@@ -39,7 +39,7 @@ public sealed record Stage1Config
         if (Epochs < 1) throw new ArgumentException($"epochs {Epochs}: must be at least 1");
         if (Model.Width < 1) throw new ArgumentException($"width {Model.Width}: must be at least 1");
         if (Data.TrainPerClass is < 1) throw new ArgumentException($"training images per class {Data.TrainPerClass}: must be at least 1");
-        if (Schedule.Strategy.Invalid(Schedule.SwitchEpoch, Epochs) is { } invalid) throw new ArgumentException($"schedule {Schedule}: {invalid}");
+        if (Schedule.Strategy().Invalid(Schedule.SwitchEpoch, Epochs) is { } invalid) throw new ArgumentException($"schedule {Schedule}: {invalid}");
         foreach (var e in KeptCheckpoints ?? [])
             if (e < 0 || e > Epochs) throw new ArgumentException($"kept checkpoint at epoch {e}: outside 0..{Epochs}");
         if (BatchSize < 1) throw new ArgumentException($"batch size {BatchSize}: must be at least 1");

@@ -23,7 +23,7 @@ public static class Stage1
             model.InitializeBatchNorm(first);
         using var classifier = new StandardClassifier(model);
         var optimizer = new MomentumSgd(classifier.Trainable, config.LearningRate, config.Momentum);
-        string task = $"stage 1 {config.Schedule}{(config.Schedule.Strategy.Attacks ? $" ({config.AdversarialMode.ToString().ToLowerInvariant()})" : "")} {Path.GetFileName(dir.Path)}";
+        string task = $"stage 1 {config.Schedule}{(config.Schedule.Strategy().Attacks ? $" ({config.AdversarialMode.ToString().ToLowerInvariant()})" : "")} {Path.GetFileName(dir.Path)}";
         return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs,
             epoch => new EpochPlan(epoch, config.BatchSize, config.Schedule.IsAdversarial(epoch), config.AdversarialMode, config.TrainAttack, config.Seed, task),
             checkpointAfterEpoch: e => config.Keeps(e), config.WrittenFractionalCheckpoints(), progress);

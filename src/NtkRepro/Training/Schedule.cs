@@ -26,9 +26,11 @@ public sealed record Schedule(ScheduleKind Kind, int SwitchEpoch = 0)
     public static readonly Schedule Adversarial = new(ScheduleKind.Adversarial);
     public static Schedule Switch(int epoch) => new(ScheduleKind.Switch, epoch);
 
-    public ScheduleStrategy Strategy => ScheduleStrategy.Of(Kind);
+    // A method, not a property: a run's configuration is serialized into its step key, and a derived
+    // property would enter it and move every stored run to a new folder.
+    public ScheduleStrategy Strategy() => ScheduleStrategy.Of(Kind);
 
-    public bool IsAdversarial(int epoch) => Strategy.IsAdversarial(epoch, SwitchEpoch);
+    public bool IsAdversarial(int epoch) => Strategy().IsAdversarial(epoch, SwitchEpoch);
 
     /// <summary>The name runs, keys and reports use: benign, adversarial, switch.</summary>
     public static string Name(ScheduleKind kind) => ScheduleStrategy.Of(kind).Name;

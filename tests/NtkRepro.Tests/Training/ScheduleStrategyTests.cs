@@ -1,7 +1,9 @@
+using System.Text.Json;
 using NtkRepro.Attacks;
 using NtkRepro.Experiments;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Training;
+using NtkRepro.Util;
 using Xunit;
 
 namespace NtkRepro.Tests.Training;
@@ -23,6 +25,16 @@ public class ScheduleStrategyTests
             Assert.StartsWith(strategy.Name, schedule.ToString());
         }
         Assert.Throws<ArgumentOutOfRangeException>(() => ScheduleStrategy.Of((ScheduleKind)99));
+    }
+
+    /// <summary>A schedule is serialized into its run's step key: only what defines it may be in it, or every stored run moves to a new folder.</summary>
+    [Fact]
+    public void AScheduleSerializesOnlyWhatDefinesItSoStoredRunsKeepTheirKeys()
+    {
+        using var json = JsonDocument.Parse(Json.Serialize(Schedule.Switch(75)));
+        Assert.Equal(["kind", "switchEpoch"], json.RootElement.EnumerateObject().Select(p => p.Name).Order());
+        foreach (var kind in ScheduleStrategy.All)
+            Assert.DoesNotContain("strategy", Json.Serialize(Presets.Mini.Stage1(Presets.Mini.Variants.First(), kind, 0)), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
