@@ -39,7 +39,7 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
         var manifest = StepManifest.Read(store, step.Key);
         if (manifest is null) return null;
         var problems = manifest.Problems(store);
-        if (problems.Count > 0) return string.Join("; ", problems);
+        if (problems.Count > 0) return string.Join("; ", problems.Take(3)) + (problems.Count > 3 ? $"; and {problems.Count - 3} more" : "");
         manifest.Retimed(store)?.Save(store);
         return null;
     }
@@ -98,10 +98,18 @@ public sealed class StepExecutor(Plan plan, ArtifactStore store, Device device, 
         return timing;
     }
 
-    /// <summary>Removes what a step wrote, as its manifest lists it, so that the step computes afresh.</summary>
+    /// <summary>
+    /// Removes what a step wrote, as its manifest lists it, so that the step computes afresh. A listed
+    /// file may be gone with its folder (a manifest left by another configuration of the step, whose
+    /// folder was removed): there is nothing to remove then.
+    /// </summary>
     private void Discard(PlanStep step)
     {
-        foreach (var f in StepManifest.Read(store, step.Key)!.Files) File.Delete(Path.Combine(store.Root, f.Path));
+        foreach (var f in StepManifest.Read(store, step.Key)!.Files)
+        {
+            var path = Path.Combine(store.Root, f.Path);
+            if (File.Exists(path)) File.Delete(path);
+        }
         File.Delete(StepManifest.PathOf(store, step.Key));
     }
 

@@ -69,6 +69,31 @@ public class StoreIntegrityTests(SmokeReproduction smoke) : IClassFixture<SmokeR
         Assert.True(code == 0, output);
     }
 
+    /// <summary>
+    /// A configuration changed and changed back leaves a step's manifest listing the files of the other
+    /// configuration's folder; with that folder removed, every file it lists is gone. The step is
+    /// recomputed (it used to stop the worker: deleting a file in a missing folder throws).
+    /// </summary>
+    [Fact]
+    public void AManifestListingAnotherConfigurationsRemovedFolderMakesTheStepRecomputeNotFail()
+    {
+        var store = TestData.TempDir("integrity-stale-manifest");
+        TestData.CopyDirectory(smoke.Store, store);
+        var step = Planner.For(Presets.Smoke).Steps.First(p => p.Work is Stage1Work);
+        var manifest = StepManifest.PathOf(new ArtifactStore(store), step.Key);
+        var folder = Path.GetFileName(step.Folder);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace(folder + "/", folder[..folder.LastIndexOf('-')] + "-0000dead/"));
+
+        var (code, output, error) = CliProcess.InProcess("reproduce", "--preset", "smoke", "--store", store, "--jobs", "1");
+        Assert.True(code == SmokeReproduction.ExpectedExitCode(smoke.Results), $"reproduce exited {code}: {error}\n{output}");
+        Assert.Contains($"recomputing {step.Key}: its files are not what it wrote", output);
+        Assert.Contains("more)", output);
+        var (compared, table, _) = CliProcess.InProcess("compare", smoke.Store, store);
+        Assert.True(compared == 0, table);
+        (code, output, _) = CliProcess.InProcess("verify", "--preset", "smoke", "--store", store);
+        Assert.True(code == 0, output);
+    }
+
     [Fact]
     public void AFileNoStepWroteIsUnexpectedAndAnUntouchedStoreIsClean()
     {
