@@ -197,10 +197,10 @@ public static class Tests
     {
         var (support, shortfall) = OneSided.AboveP(e, margin);
         double against = direction is { } d && d != margin ? OneSided.AboveP(e, d).Against : shortfall;
-        return new TestResult(name.Label, e, unit, $"> {Format.Value(margin, unit)}", Raw(support, against),
+        return Named(name, e, unit, $"> {Format.Value(margin, unit)}", Raw(support, against),
             e.HasUncertainty ? $"lower 95% bound {Format.Value(e.Lower(Level), unit)}" : "no spread measured",
             e.HasUncertainty ? $"values above {Format.Value(e.Upper(Level), unit)} excluded" : null)
-        { Id = name.Id, SupportP = support, AgainstP = against, ShortfallP = direction is { } d2 && d2 != margin ? shortfall : 1 };
+        with { SupportP = support, AgainstP = against, ShortfallP = direction is { } d2 && d2 != margin ? shortfall : 1 };
     }
 
     /// <summary>The quantity is below <paramref name="margin"/>; significantly above <paramref name="direction"/> (default: the margin) contradicts.</summary>
@@ -208,10 +208,10 @@ public static class Tests
     {
         var (support, shortfall) = OneSided.BelowP(e, margin);
         double against = direction is { } d && d != margin ? OneSided.BelowP(e, d).Against : shortfall;
-        return new TestResult(name.Label, e, unit, $"< {Format.Value(margin, unit)}", Raw(support, against),
+        return Named(name, e, unit, $"< {Format.Value(margin, unit)}", Raw(support, against),
             e.HasUncertainty ? $"upper 95% bound {Format.Value(e.Upper(Level), unit)}" : "no spread measured",
             e.HasUncertainty ? $"values below {Format.Value(e.Lower(Level), unit)} excluded" : null)
-        { Id = name.Id, SupportP = support, AgainstP = against, ShortfallP = direction is { } d2 && d2 != margin ? shortfall : 1 };
+        with { SupportP = support, AgainstP = against, ShortfallP = direction is { } d2 && d2 != margin ? shortfall : 1 };
     }
 
     /// <summary>
@@ -238,8 +238,8 @@ public static class Tests
         double level = 1 - (1 - Level) / 2;
         var (support, inside) = OneSided.OutsideBandP(e, margin);
         string interval = e.HasUncertainty ? $"95% interval [{Format.Value(e.Lower(level), unit)}, {Format.Value(e.Upper(level), unit)}]" : "no spread measured";
-        return new TestResult(name.Label, e, unit, $"|·| > {Format.Value(margin, unit)}", Raw(support, 1), interval,
-            e.HasUncertainty ? "values outside that interval excluded" : null) { Id = name.Id, SupportP = support, AgainstP = 1, ShortfallP = inside };
+        return Named(name, e, unit, $"|·| > {Format.Value(margin, unit)}", Raw(support, 1), interval,
+            e.HasUncertainty ? "values outside that interval excluded" : null) with { SupportP = support, AgainstP = 1, ShortfallP = inside };
     }
 
     /// <summary>
@@ -251,8 +251,8 @@ public static class Tests
     {
         string interval = $"between {Format.Number(r.Between)} vs within {Format.Number(r.Within)}, one-sided p = {Format.Number(r.PValue)} " +
                           $"(smallest attainable {Format.Number(r.SmallestAttainableP)}, {r.Labellings} relabellings)";
-        return new TestResult(name.Label, new Estimate(r.Statistic, r.JackknifeStandardError, r.JackknifeDegreesOfFreedom, between), "", "p ≤ 0.05",
-            Raw(r.PValue, 1), interval, r.PValue > 1 - Level ? "within noise at this many replicates" : null) { Id = name.Id, SupportP = r.PValue, AgainstP = 1, ReplicateBased = false };
+        return Named(name, new Estimate(r.Statistic, r.JackknifeStandardError, r.JackknifeDegreesOfFreedom, between), "", "p ≤ 0.05",
+            Raw(r.PValue, 1), interval, r.PValue > 1 - Level ? "within noise at this many replicates" : null) with { SupportP = r.PValue, AgainstP = 1, ReplicateBased = false };
     }
 
     /// <summary>
@@ -265,9 +265,13 @@ public static class Tests
     {
         string interval = $"one-sided p = {Format.Number(r.UpperP)} (against: {Format.Number(r.LowerP)}) over {r.Labellings} {(r.Exact ? "" : "sampled ")}relabellings of the {relabelled} " +
                           $"(smallest attainable {Format.Number(r.SmallestAttainableP)})";
-        return new TestResult(name.Label, e, "", "p ≤ 0.05", Raw(r.UpperP, r.LowerP), interval, r.UpperP > 1 - Level && r.LowerP > 1 - Level ? "within noise at this many replicates" : null)
-        { Id = name.Id, SupportP = r.UpperP, AgainstP = r.LowerP };
+        return Named(name, e, "", "p ≤ 0.05", Raw(r.UpperP, r.LowerP), interval, r.UpperP > 1 - Level && r.LowerP > 1 - Level ? "within noise at this many replicates" : null)
+        with { SupportP = r.UpperP, AgainstP = r.LowerP };
     }
+
+    /// <summary>A test result under its name: the label for reports, the id for its figure.</summary>
+    private static TestResult Named(TestName name, Estimate e, string unit, string rule, Decision decision, string interval, string? excluded) =>
+        new(name.Label, e, unit, rule, decision, interval, excluded) { Id = name.Id };
 
     /// <summary>A test that is shown and recorded but does not decide the claim.</summary>
     public static TestResult Shown(TestResult t) => t with { Deciding = false };

@@ -38,7 +38,7 @@ public abstract class ScheduleStrategy
     public bool SharedAcrossRadii => !Attacks;
 
     /// <summary>The schedule a run of this kind follows in a preset whose 50/50 run switches at <paramref name="switchEpoch"/>.</summary>
-    public Schedule ScheduleFor(int switchEpoch) => Kind == ScheduleKind.Switch ? new Schedule(Kind, switchEpoch) : new Schedule(Kind);
+    public virtual Schedule ScheduleFor(int switchEpoch) => new(Kind);
 
     /// <summary>A reason the schedule cannot run <paramref name="epochs"/> epochs; null when it can.</summary>
     public virtual string? Invalid(int switchEpoch, int epochs) => null;
@@ -69,6 +69,7 @@ public abstract class ScheduleStrategy
     {
         public override bool IsAdversarial(int epoch, int switchEpoch) => epoch >= switchEpoch;
         public override bool Attacks => true;
+        public override Schedule ScheduleFor(int switchEpoch) => Schedule.Switch(switchEpoch);
         public override string? Invalid(int switchEpoch, int epochs) =>
             switchEpoch < 1 || switchEpoch >= epochs ? $"the switch epoch must lie in 1..{epochs - 1}, inside a run of {epochs} epochs" : null;
     }
