@@ -153,13 +153,13 @@ public class PremiseAndRuleTests(ITestOutputHelper output)
     /// runs their own mean, displaced from the benign one by shift × a standard normal per coordinate, and draws the
     /// switch kernels at the switch around the benign mean and at the end around the AT one.
     /// </summary>
-    private static ReproductionResults Kernels(int seed, double shift = 0, int replicates = 4)
+    private static ReproductionResults Kernels(int seed, double shift = 0, int replicates = 4, bool equalSpreads = false)
     {
         var rng = new Random(seed);
         var mean = Enumerable.Range(0, 40).Select(_ => Normal(rng)).ToArray();
         var atMean = shift == 0 ? mean : mean.Select(m => m + shift * Normal(rng)).ToArray();
         var kernels = new Dictionary<KernelRef, double[]>();
-        foreach (var (kind, spread) in new[] { (ScheduleKind.Benign, 0.4), (ScheduleKind.Adversarial, 0.2), (ScheduleKind.Switch, 0.3) })
+        foreach (var (kind, spread) in new[] { (ScheduleKind.Benign, equalSpreads ? 0.3 : 0.4), (ScheduleKind.Adversarial, equalSpreads ? 0.3 : 0.2), (ScheduleKind.Switch, 0.3) })
             for (int r = 0; r < replicates; r++)
             {
                 kernels[new KernelRef(kind, r, ResultsBuilder.T)] = Draw(rng, kind == ScheduleKind.Benign ? mean : atMean, spread);
@@ -178,29 +178,29 @@ public class PremiseAndRuleTests(ITestOutputHelper output)
         [.. C7.Evaluate(r, r.Variants[0]).Tests, .. C18.Evaluate(r, r.Variants[0]).Tests];
 
     private static readonly string[] KernelTestNames = ["C7 at the switch", "C7 at the end", "C18"];
-    private const int NullDraws = 500;
+    private const int NullDraws = 2000;
     private static readonly Dictionary<int, Lazy<IReadOnlyList<IReadOnlyList<TestResult>>>> NullDrawTests = new[] { 3, 4 }.ToDictionary(n => n,
         n => new Lazy<IReadOnlyList<IReadOnlyList<TestResult>>>(() => Enumerable.Range(0, NullDraws).Select(i => KernelTests(Kernels(i, replicates: n))).ToList()));
 
     /// <summary>
     /// Under these null draws C7's labels are not quite exchangeable (the benign final kernels spread twice as far as the
     /// AT ones, and a relabelling mixes them), so its permutation tests studentize the statistic; measured false support
-    /// (the exact tests' nominal level is 3/70 = 4.3% with 4 + 4 runs, 1/20 = 5% with 3 + 3): 6.2% at the switch and 5.8%
-    /// at the end with 4 runs, 7.4% and 5.8% with 3 — above the 7% the issue allows at the switch with 3 runs, so that case
-    /// is held to 8% here. With equal spreads (truly exchangeable labels) the same draws give 5.0% and 5.0% (4 runs), 5.8%
-    /// and 4.0% (3 runs). C18 keeps the grouped jackknife: conservative, 1.0% with 4 runs, 2.2% with 3.
+    /// over 2,000 draws (the exact tests' nominal level is 3/70 = 4.3% with 4 + 4 runs, 1/20 = 5% with 3 + 3): 6.1% at the
+    /// switch and 5.2% at the end with 4 runs, 6.3% and 6.9% with 3 (the first 500 of these draws gave 7.4% at the switch
+    /// with 3: that excess over 7% was the draws' noise, about 1.1 points at 500). C18, whose statistic the unequal
+    /// spreads give a small true difference (the test below has its null), 5.9% with 4 runs and 3.2% with 3.
     /// </summary>
     [Theory]
-    [InlineData(3, 0.08)]
-    [InlineData(4, 0.07)]
-    public void WithKernelsFromOneDistributionTheSpreadCorrectedC7AndC18FindNoDifference(int replicates, double allowed)
+    [InlineData(3)]
+    [InlineData(4)]
+    public void WithKernelsFromOneDistributionTheSpreadCorrectedC7AndC18FindNoDifference(int replicates)
     {
         var draws = NullDrawTests[replicates].Value;
         for (int t = 0; t < 3; t++)
         {
             int supported = draws.Count(d => d[t].Decision == Decision.Supported);
             output.WriteLine($"{KernelTestNames[t]}: false support in {supported} of {NullDraws} null draws ({supported / (double)NullDraws:P1}), {replicates} runs per schedule");
-            Assert.True(supported <= allowed * NullDraws, $"{KernelTestNames[t]} supported in {supported} of {NullDraws} null draws (nominal 5%)");
+            Assert.True(supported <= 0.07 * NullDraws, $"{KernelTestNames[t]} supported in {supported} of {NullDraws} null draws (nominal 5%)");
         }
         Assert.All(draws, d => Assert.Equal(replicates, d[0].Estimate.Replicates));
         if (replicates != 4) return;
@@ -219,13 +219,32 @@ public class PremiseAndRuleTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The unit-normalized kernels of the draws above have slightly different means when their spreads differ (the
+    /// wider spread's mean is shorter), so for C18 those draws are a small true difference. With equal spreads the
+    /// benign and AT final kernels come from one distribution: C18's own null at its corner, where the statistic is
+    /// all second order and its corrected standard error is the least conservative.
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void WithBenignAndAtKernelsFromOneDistributionC18IsSupportedAtMostAtItsLevel(int replicates)
+    {
+        int supported = Enumerable.Range(0, NullDraws)
+            .Select(i => Kernels(2_000_000 + i, replicates: replicates, equalSpreads: true))
+            .Count(r => C18.Evaluate(r, r.Variants[0]).Tests[0].Decision == Decision.Supported);
+        output.WriteLine($"C18: false support in {supported} of {NullDraws} draws of one distribution ({supported / (double)NullDraws:P1}), {replicates} runs per schedule");
+        Assert.True(supported <= 0.07 * NullDraws, $"C18 supported in {supported} of {NullDraws} null draws (nominal 5%)");
+        // Measured: 3.6% with 4 runs, 2.1% with 3.
+    }
+
+    /// <summary>
     /// A planted shift (AT mean displaced by 0.25 per coordinate, the switch kernels moving from the benign mean to the AT
-    /// one) is found by C7's permutation tests nearly as often as by a calibrated test: the same estimate, mean / SE,
-    /// against the 95% quantile of that ratio over the null draws instead of Student's t (at most 5 points fewer;
-    /// measured 77% vs 79% at the switch and 85% vs 80% at the end with 4 runs, 65% vs 59% and 70% vs 60% with 3, where
-    /// the permutation tests' own false support is a little above 5%). C18, still on the grouped jackknife, which
-    /// overstates the spread of a statistic whose first-order parts the spread correction cancels under its null, finds
-    /// it at least half as often with 4 runs (64% vs 88%); with 3 runs less than half as often (31% vs 69%), not asserted.
+    /// one) is found by each rule nearly as often as by a calibrated test: the same estimate, mean / SE, against the 95%
+    /// quantile of that ratio over the null draws instead of the rule's own reference (at most 5 points fewer). Measured:
+    /// C7 77% vs 80% at the switch and 85% vs 81% at the end with 4 runs, 65% vs 66% and 70% vs 55% with 3; C18 78% vs
+    /// 73% with 4 runs. With 3 runs C18 keeps the jackknife's excess on each group's own pairs (no unbiased estimate of
+    /// it from three kernels), so it is conservative there: 35% vs 56%, held to half. C18's uncorrected jackknife found
+    /// it in 64% vs 88% with 4 runs and 31% vs 69% with 3 (SpreadCorrectedDistance says why).
     /// </summary>
     [Theory]
     [InlineData(3)]
@@ -244,8 +263,8 @@ public class PremiseAndRuleTests(ITestOutputHelper output)
             output.WriteLine($"{KernelTestNames[t]}, {replicates} runs: rule finds the shift in {rule:P0} of {draws} draws, " +
                 $"the calibrated test in {calibrated:P0} (critical ratio {critical:F2}); " +
                 $"false support {nulls.Count(d => d[t].Decision == Decision.Supported) / (double)NullDraws:P1}");
-            if (t < 2) Assert.True(rule >= calibrated - 0.05, $"{KernelTestNames[t]}: the permutation test finds the shift in {rule:P0}, the calibrated test in {calibrated:P0}");
-            else if (replicates >= 4) Assert.True(rule >= calibrated / 2, $"{KernelTestNames[t]}: the rule finds the shift in {rule:P0}, the calibrated test in {calibrated:P0}");
+            bool conservative = t == 2 && replicates < SpreadCorrectedDistance.SmallestGroupForOwnPairs;
+            Assert.True(rule >= (conservative ? calibrated / 2 : calibrated - 0.05), $"{KernelTestNames[t]}: the rule finds the shift in {rule:P0}, the calibrated test in {calibrated:P0}");
         }
     }
 
