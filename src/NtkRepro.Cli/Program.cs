@@ -11,7 +11,7 @@ public static class Program
     /// <summary>Runs the command line in-process (tests call this too).</summary>
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        NtkRepro.Native.TorchNativeSetup.Ensure(); // before anything touches torch
+        NtkRepro.Numerics.Native.TorchNativeSetup.Ensure(); // before anything touches torch
         var root = new RootCommand(
             "ntkrepro: a reproduction of Loo et al., 'Evolution of Neural Tangent Kernels under Benign and Adversarial Training' (NeurIPS 2022).");
         root.Subcommands.Add(DataCommand.Create());

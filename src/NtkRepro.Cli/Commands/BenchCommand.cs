@@ -1,11 +1,11 @@
 using System.CommandLine;
-using NtkRepro.Benchmarks;
 using NtkRepro.Cli.Terminal;
-using NtkRepro.Data;
-using NtkRepro.Linearization;
-using NtkRepro.Runs;
-using NtkRepro.Training;
-using NtkRepro.Util;
+using NtkRepro.Numerics.Data;
+using NtkRepro.Numerics.Linearization;
+using NtkRepro.Numerics.Training;
+using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Benchmarks;
+using NtkRepro.Pipeline.Runs;
 
 namespace NtkRepro.Cli.Commands;
 

@@ -1,4 +1,4 @@
-using NtkRepro.Benchmarks;
+using NtkRepro.Pipeline.Benchmarks;
 
 namespace NtkRepro.Cli.Commands;
 

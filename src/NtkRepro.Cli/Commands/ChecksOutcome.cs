@@ -1,5 +1,5 @@
-using NtkRepro.Experiments;
-using NtkRepro.Util;
+using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Experiments;
 
 namespace NtkRepro.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using NtkRepro.Attacks;
-using NtkRepro.Native;
-using NtkRepro.Util;
+using NtkRepro.Numerics.Attacks;
+using NtkRepro.Numerics.Native;
+using NtkRepro.Numerics.Util;
 using TorchSharp;
 
 namespace NtkRepro.Cli.Commands;
@@ -11,7 +11,7 @@ public static class CommonOptions
 {
     public static Option<string?> Data() => new("--data")
     {
-        Description = $"Data root folder (default: ${NtkRepro.Data.DataRoot.EnvironmentVariable}, else ../shared/data beside the repository)",
+        Description = $"Data root folder (default: ${NtkRepro.Numerics.Data.DataRoot.EnvironmentVariable}, else ../shared/data beside the repository)",
     };
 
     public static Option<string> Device() => new("--device")

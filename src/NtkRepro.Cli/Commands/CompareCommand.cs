@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NtkRepro.Baselines;
+using NtkRepro.Judgement.Baselines;
 
 namespace NtkRepro.Cli.Commands;
 

@@ -1,17 +1,17 @@
 using System.CommandLine;
 using System.Diagnostics;
-using NtkRepro.Benchmarks;
-using NtkRepro.Experiments;
-using NtkRepro.Native;
-using NtkRepro.Reporting;
-using NtkRepro.Util;
+using NtkRepro.Judgement.Reporting;
+using NtkRepro.Numerics.Native;
+using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Benchmarks;
+using NtkRepro.Pipeline.Experiments;
 
 namespace NtkRepro.Cli.Commands;
 
 /// <summary>
 /// <c>ntkrepro costs</c>: the measured step costs of a finished store, with this machine's
 /// calibration and worker start time, as the JSON the cost model keeps with the preset
-/// (src/NtkRepro/Experiments/Costs/&lt;preset&gt;.json).
+/// (src/NtkRepro/Pipeline/Experiments/Costs/&lt;preset&gt;.json).
 /// </summary>
 public static class CostsCommand
 {

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NtkRepro.Data;
+using NtkRepro.Numerics.Data;
 
 namespace NtkRepro.Cli.Commands;
 

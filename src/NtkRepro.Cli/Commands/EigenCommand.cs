@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using NtkRepro.Cli.Terminal;
-using NtkRepro.Data;
-using NtkRepro.Eigenimages;
-using NtkRepro.Experiments;
-using NtkRepro.Runs;
-using NtkRepro.Util;
+using NtkRepro.Numerics.Data;
+using NtkRepro.Numerics.Eigenimages;
+using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Results;
+using NtkRepro.Pipeline.Runs;
 
 namespace NtkRepro.Cli.Commands;
 

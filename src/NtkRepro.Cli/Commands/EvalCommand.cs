@@ -1,9 +1,9 @@
 using System.CommandLine;
 using NtkRepro.Cli.Terminal;
-using NtkRepro.Data;
-using NtkRepro.Runs;
-using NtkRepro.Training;
-using NtkRepro.Util;
+using NtkRepro.Numerics.Data;
+using NtkRepro.Numerics.Training;
+using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Runs;
 
 namespace NtkRepro.Cli.Commands;
 

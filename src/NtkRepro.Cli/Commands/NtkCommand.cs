@@ -1,8 +1,8 @@
 using System.CommandLine;
 using NtkRepro.Cli.Terminal;
-using NtkRepro.Data;
-using NtkRepro.Runs;
-using NtkRepro.Util;
+using NtkRepro.Numerics.Data;
+using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Runs;
 
 namespace NtkRepro.Cli.Commands;
 

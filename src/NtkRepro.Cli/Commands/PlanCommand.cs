@@ -1,9 +1,9 @@
 using System.CommandLine;
-using NtkRepro.Benchmarks;
-using NtkRepro.Experiments;
-using NtkRepro.Models;
-using NtkRepro.Runs;
-using NtkRepro.Util;
+using NtkRepro.Numerics.Models;
+using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Benchmarks;
+using NtkRepro.Pipeline.Experiments;
+using NtkRepro.Pipeline.Runs;
 using TorchSharp;
 
 namespace NtkRepro.Cli.Commands;

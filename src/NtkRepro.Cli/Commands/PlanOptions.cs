@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using NtkRepro.Experiments;
+using NtkRepro.Pipeline.Experiments;
 
 namespace NtkRepro.Cli.Commands;
 
@@ -41,8 +41,8 @@ public sealed class PlanOptions
     /// <summary>Every real dataset of the plan is in the data root: checked before any work, so a wrong --data is one line, not a failed step per run.</summary>
     public void RequireData(Plan plan, string? dataOption)
     {
-        foreach (var dataset in plan.Preset.Datasets.Where(d => !NtkRepro.Data.DatasetLoader.IsSynthetic(d)))
-            NtkRepro.Data.DatasetLoader.Require(dataset, dataOption);
+        foreach (var dataset in plan.Preset.Datasets.Where(d => !NtkRepro.Numerics.Data.DatasetLoader.IsSynthetic(d)))
+            NtkRepro.Numerics.Data.DatasetLoader.Require(dataset, dataOption);
     }
 
     public ArtifactStore StoreFor(ParseResult parse, Plan plan) => new(parse.GetValue(Store) ?? ArtifactsFolder.Default(plan.Preset.Name));

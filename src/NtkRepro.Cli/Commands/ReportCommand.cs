@@ -1,8 +1,8 @@
 using System.CommandLine;
 using NtkRepro.Cli.Terminal;
-using NtkRepro.Experiments;
-using NtkRepro.Reporting;
-using NtkRepro.Util;
+using NtkRepro.Judgement.Reporting;
+using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Cli.Commands;
 

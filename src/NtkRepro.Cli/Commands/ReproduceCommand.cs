@@ -1,10 +1,10 @@
 using System.CommandLine;
-using NtkRepro.Benchmarks;
 using NtkRepro.Cli.Terminal;
-using NtkRepro.Data;
-using NtkRepro.Experiments;
-using NtkRepro.Native;
-using NtkRepro.Reporting;
+using NtkRepro.Judgement.Reporting;
+using NtkRepro.Numerics.Data;
+using NtkRepro.Numerics.Native;
+using NtkRepro.Pipeline.Benchmarks;
+using NtkRepro.Pipeline.Experiments;
 
 namespace NtkRepro.Cli.Commands;
 
@@ -60,8 +60,8 @@ public static class ReproduceCommand
                     int others = outcome.Computed.Count + outcome.Failed.Count + outcome.Blocked.Count;
                     InvocationLedger.Append(store, Record(outcome.Computed.Count, thePlan.Steps.Count - 1 - others, outcome.Failed.Count + outcome.Blocked.Count));
                     if (outcome.Computed.Count > 0)
-                        progress.Log($"workers done in {Util.Eta.Short(watch.Elapsed)} of wall time; " +
-                            $"the first estimate said {Util.Eta.Short(TimeSpan.FromSeconds(outcome.FirstEstimateSeconds))} " +
+                        progress.Log($"workers done in {Numerics.Util.Eta.Short(watch.Elapsed)} of wall time; " +
+                            $"the first estimate said {Numerics.Util.Eta.Short(TimeSpan.FromSeconds(outcome.FirstEstimateSeconds))} " +
                             $"({(outcome.FirstEstimateSeconds / watch.Elapsed.TotalSeconds - 1):+0%;-0%})");
                     var written = Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data), probe.IsDone, outcome.Computed);
                     if (outcome.Failed.Count > 0)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using NtkRepro.Cli.Terminal;
-using NtkRepro.Experiments;
-using NtkRepro.Reporting;
+using NtkRepro.Judgement.Reporting;
+using NtkRepro.Pipeline.Experiments;
 
 namespace NtkRepro.Cli.Commands;
 

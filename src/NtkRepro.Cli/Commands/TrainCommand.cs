@@ -1,11 +1,11 @@
 using System.CommandLine;
-using NtkRepro.Attacks;
 using NtkRepro.Cli.Terminal;
-using NtkRepro.Data;
-using NtkRepro.Linearization;
-using NtkRepro.Models;
-using NtkRepro.Runs;
-using NtkRepro.Training;
+using NtkRepro.Numerics.Attacks;
+using NtkRepro.Numerics.Data;
+using NtkRepro.Numerics.Linearization;
+using NtkRepro.Numerics.Models;
+using NtkRepro.Numerics.Training;
+using NtkRepro.Pipeline.Runs;
 using TorchSharp;
 
 namespace NtkRepro.Cli.Commands;
@@ -48,7 +48,7 @@ public static class TrainCommand
         public PgdConfig Attack(ParseResult p) => CommonOptions.Pgd(p.GetValue(Eps), p.GetValue(Steps), p.GetValue(StepSize), 10);
 
         /// <summary>Sets up the device, loads the data, and runs the training with progress.</summary>
-        public ExitCode Train(ParseResult parse, DataSpec data, Func<LabeledImages, torch.Device, Util.IProgressSink, RunSummary> train, string what)
+        public ExitCode Train(ParseResult parse, DataSpec data, Func<LabeledImages, torch.Device, Numerics.Util.IProgressSink, RunSummary> train, string what)
         {
             var device = CommonOptions.Setup(parse.GetValue(Device)!, parse.GetValue(Threads));
             var (trainSet, testSet) = DatasetLoader.Load(data, parse.GetValue(Data));

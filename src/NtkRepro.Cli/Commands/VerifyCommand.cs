@@ -1,6 +1,6 @@
 using System.CommandLine;
-using NtkRepro.Experiments;
-using NtkRepro.Reporting;
+using NtkRepro.Judgement.Reporting;
+using NtkRepro.Pipeline.Experiments;
 
 namespace NtkRepro.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NtkRepro.Experiments;
+using NtkRepro.Pipeline.Experiments;
 
 namespace NtkRepro.Cli.Commands;
 

@@ -1,4 +1,4 @@
-using NtkRepro.Util;
+using NtkRepro.Numerics.Util;
 using Spectre.Console;
 
 namespace NtkRepro.Cli.Terminal;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using NtkRepro.Data;
-using NtkRepro.Experiments;
+using NtkRepro.Numerics.Data;
+using NtkRepro.Pipeline.Experiments;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 

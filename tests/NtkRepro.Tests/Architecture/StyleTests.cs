@@ -1,4 +1,4 @@
-using NtkRepro.Data;
+using NtkRepro.Numerics.Data;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 

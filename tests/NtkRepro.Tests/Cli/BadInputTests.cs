@@ -1,10 +1,10 @@
-using NtkRepro.Attacks;
 using NtkRepro.Cli;
-using NtkRepro.Data;
-using NtkRepro.Models;
-using NtkRepro.Runs;
+using NtkRepro.Numerics.Attacks;
+using NtkRepro.Numerics.Data;
+using NtkRepro.Numerics.Models;
+using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Runs;
 using NtkRepro.Tests.Infrastructure;
-using NtkRepro.Util;
 using TorchSharp;
 using Xunit;
 

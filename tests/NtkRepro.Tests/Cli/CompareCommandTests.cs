@@ -1,7 +1,7 @@
-using NtkRepro.Baselines;
 using NtkRepro.Cli;
-using NtkRepro.Tests.Baselines;
+using NtkRepro.Judgement.Baselines;
 using NtkRepro.Tests.Infrastructure;
+using NtkRepro.Tests.Judgement.Baselines;
 using Xunit;
 
 namespace NtkRepro.Tests.Cli;

@@ -1,5 +1,5 @@
 using NtkRepro.Cli;
-using NtkRepro.Data;
+using NtkRepro.Numerics.Data;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 

@@ -56,7 +56,7 @@ public class EigenCommandTests
     [InlineData("x=/a@b/c@0", "x", "/a@b/c", 0.0)]
     public void RowsParse(string text, string label, string path, double? epoch)
     {
-        Assert.Equal(new NtkRepro.Eigenimages.EigenImageSource(label, path, epoch), EigenCommand.ParseRow(text));
+        Assert.Equal(new NtkRepro.Pipeline.Runs.EigenImageSource(label, path, epoch), EigenCommand.ParseRow(text));
     }
 
     [Theory]

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NtkRepro.Data;
+using NtkRepro.Numerics.Data;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 

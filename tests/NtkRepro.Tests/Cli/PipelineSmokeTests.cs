@@ -1,7 +1,7 @@
 using NtkRepro.Cli;
+using NtkRepro.Numerics.Training;
+using NtkRepro.Numerics.Util;
 using NtkRepro.Tests.Infrastructure;
-using NtkRepro.Training;
-using NtkRepro.Util;
 using Xunit;
 
 namespace NtkRepro.Tests.Cli;

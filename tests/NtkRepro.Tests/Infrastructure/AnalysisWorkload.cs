@@ -1,11 +1,11 @@
-using NtkRepro.Attacks;
-using NtkRepro.Data;
-using NtkRepro.Kernels;
-using NtkRepro.Linearization;
-using NtkRepro.Models;
-using NtkRepro.Runs;
-using NtkRepro.Training;
-using NtkRepro.Util;
+using NtkRepro.Numerics.Attacks;
+using NtkRepro.Numerics.Data;
+using NtkRepro.Numerics.Kernels;
+using NtkRepro.Numerics.Linearization;
+using NtkRepro.Numerics.Models;
+using NtkRepro.Numerics.Training;
+using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Runs;
 using TorchSharp;
 
 namespace NtkRepro.Tests.Infrastructure;

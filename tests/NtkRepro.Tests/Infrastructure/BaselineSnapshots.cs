@@ -1,5 +1,5 @@
-using NtkRepro.Baselines;
-using NtkRepro.Data;
+using NtkRepro.Judgement.Baselines;
+using NtkRepro.Numerics.Data;
 using Snapshooter;
 using Snapshooter.Xunit;
 using Xunit;

@@ -1,4 +1,4 @@
-using NtkRepro.Linearization;
+using NtkRepro.Numerics.Linearization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-using NtkRepro.Statistics;
+using NtkRepro.Numerics.Statistics;
 
 namespace NtkRepro.Tests.Infrastructure;
 

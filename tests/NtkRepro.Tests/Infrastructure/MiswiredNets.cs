@@ -1,4 +1,4 @@
-using NtkRepro.Models;
+using NtkRepro.Numerics.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using NtkRepro.Benchmarks;
+using NtkRepro.Pipeline.Benchmarks;
 using TorchSharp;
 using Xunit;
 

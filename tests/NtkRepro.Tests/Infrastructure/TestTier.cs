@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using NtkRepro.Native;
+using NtkRepro.Numerics.Native;
 using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;

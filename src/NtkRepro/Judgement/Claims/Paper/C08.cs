@@ -1,0 +1,25 @@
+using NtkRepro.Numerics.Statistics;
+using NtkRepro.Numerics.Training;
+using static NtkRepro.Judgement.Claims.Paper.ClaimHelpers;
+
+namespace NtkRepro.Judgement.Claims.Paper;
+
+internal static class C08
+{
+    public static readonly Claim Claim = new(
+        Id: "C8",
+        Where: "Fig 1d",
+        Statement: "AT gives lower mean kernel specialization than benign training (CIFAR-10)",
+        PaperFigure: "qualitative",
+        Statistic: "per replicate: mean kernel specialization averaged over every whole-epoch kernel checkpoint from 20% of training on; benign minus AT (Welch)",
+        Rule: "lower 95% bound above 0",
+        NotTestable: NotAt(),
+        Tests: d =>
+        {
+            Estimate Mean(ScheduleKind k) => PerReplicate(d.Series(k).Select(s => From(d, s.Series, 0.2).Average(c => c.MeanSpecialization
+                ?? throw new NotTestableException("kernel specialization is not measured for this variant: " +
+                    "its kernel points cover only some of the network's classes (the paper reports it on CIFAR-10)"))));
+            return [Tests.Above(new("benign-minus-at-specialization", "benign − AT specialization"), Estimate.Difference(Mean(ScheduleKind.Benign), Mean(ScheduleKind.Adversarial)), 0)];
+        },
+        Premises: [Premises.StageOneFit]);
+}
