@@ -11,11 +11,10 @@ namespace NtkRepro.Numerics.Attacks;
 /// <see cref="Tolerance"/> of them: one image in a hundred, and at least one, for the attacks' own
 /// randomness (random starts, fixed step counts) without hiding a systematic failure.
 /// The transfer check is not per replicate: which replicate's transfer attack finds a few images
-/// the white-box suite missed changes with floating-point rounding (measured: a 1-thread rerun of
-/// the mini preset changed the decision on 9 of 60 replicates' figures, on 5 of 17 figures),
-/// because different attacks always break a few different images. So the transfer attack is
-/// compared with the suite's own attacks, pooled over a figure's replicates
-/// (<see cref="CompareTransfer"/>); this rule was changed after seeing that result.
+/// the white-box suite missed changes with floating-point rounding, because different attacks
+/// always break a few different images. So the transfer attack is compared with the suite's own
+/// attacks, pooled over a figure's replicates (<see cref="CompareTransfer"/>); docs/methodology.md
+/// says when this rule was set.
 /// An image is robust-correct when it is classified correctly both clean and at the attack's
 /// point (the clean image is in every ball).
 /// </summary>

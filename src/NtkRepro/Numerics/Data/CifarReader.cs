@@ -21,7 +21,7 @@ public static class CifarReader
     /// <remarks>
     /// Inside a dispose scope: outside one, a temporary of the chain is unreachable while libtorch
     /// still converts it, and a collection that finalizes it then frees the tensor under the
-    /// conversion (a worker died of exactly this, in at::_ops::to_dtype, at start-up).
+    /// conversion (a native crash in the dtype conversion, at start-up).
     /// </remarks>
     public static LabeledImages ToTensors(RawRecords raw, int classes, string description)
     {

@@ -7,10 +7,10 @@ namespace NtkRepro.Numerics.Native;
 /// Process-wide settings of the native runtime, made before libtorch initialises. On glibc,
 /// malloc keeps libtorch's step-sized buffers mapped (mmap threshold, trim threshold and top pad
 /// raised): with the defaults every training step returns its activations to the OS and faults
-/// them back in, measured 2.4x slower. The user's own malloc settings are respected.
+/// them back in, several times slower. The user's own malloc settings are respected.
 /// oneDNN's instruction set is left to oneDNN (or the user's ONEDNN_MAX_CPU_ISA) and reported:
-/// capping it at AVX2 was measured not to make its convolutions correct where they are wrong, and
-/// to cost 1.5x where they are right; <see cref="CpuConvolution"/> handles their correctness.
+/// capping it at AVX2 does not make its convolutions correct where they are wrong, and slows them
+/// where they are right; <see cref="CpuConvolution"/> handles their correctness.
 /// </summary>
 public static class CpuRuntimeSetup
 {

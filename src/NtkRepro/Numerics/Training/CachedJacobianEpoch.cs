@@ -26,8 +26,8 @@ public static class CachedJacobianEpoch
         var order = Seeds.Permutation(n, Seeds.Derive(plan.RunSeed, plan.Epoch, 1));
         using var orderTensor = torch.tensor(order, device: labels.device);
         var parent = child.Parent.ParameterList();
-        // One thread: the step is memory-bound, and its many small parallel regions stall (by tens
-        // of times, measured) when another process shares a core.
+        // One thread: the step is memory-bound, and its many small parallel regions stall when
+        // another process shares a core.
         using var oneThread = Devices.UseThreads(1);
         double lossSum = 0;
         long correct = 0, seen = 0;

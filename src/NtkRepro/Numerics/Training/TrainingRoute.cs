@@ -31,11 +31,10 @@ public static class TrainingRoutes
     public static bool CanCache(Dynamics dynamics, bool adversarial) => dynamics.Kind().LinearInParameters && !adversarial;
 
     /// <summary>
-    /// Computing the rows costs about as much as 16 forward-pass epochs of the child (measured with
-    /// `bench stage2` at the mini scale on 2 cores: rows 27.8 s; an epoch 1.73 s on the forward
-    /// pass, 1.05 s on the rows), and the linearized and centered siblings share them: below
-    /// this many epochs per child the forward pass is the faster route. A constant, so the route
-    /// depends on the configuration only.
+    /// Computing the rows costs as much as many forward-pass epochs of the child (`bench stage2`
+    /// times both routes), and the linearized and centered siblings share them: below this many
+    /// epochs per child the forward pass is the faster route. A constant, so the route depends on
+    /// the configuration only, never on the machine it runs on.
     /// </summary>
     public const int MinCachedJacobianEpochs = 20;
 

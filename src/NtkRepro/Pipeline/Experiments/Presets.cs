@@ -141,8 +141,7 @@ public static class Presets
     /// <summary>
     /// The gpu-smoke preset shrunk until a 2-core CPU runs it in a few minutes: width 4, and a
     /// quarter of its training and test images (half its masking subset), because at width 4 ResNet-18's cost is per layer
-    /// and per batch, not per channel (an epoch on 2,000 images still takes about 6 s benign and
-    /// 18 s adversarial). Every other setting is gpu-smoke's, so the Smoke tier runs its code path
+    /// and per batch, not per channel, so width alone does not make it cheap. Every other setting is gpu-smoke's, so the Smoke tier runs its code path
     /// on every CI run and the GPU bundle compares CUDA with the CPU on the same configuration.
     /// </summary>
     public static readonly Preset GpuSmokeCpu = GpuSmoke with
