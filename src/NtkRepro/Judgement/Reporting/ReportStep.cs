@@ -1,7 +1,7 @@
 using NtkRepro.Numerics.Util;
 using NtkRepro.Pipeline.Experiments;
-using static TorchSharp.torch;
 using NtkRepro.Pipeline.Results;
+using static TorchSharp.torch;
 
 namespace NtkRepro.Judgement.Reporting;
 

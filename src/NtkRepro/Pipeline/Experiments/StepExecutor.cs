@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using NtkRepro.Numerics.Native;
 using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Results;
 using TorchSharp;
 using static TorchSharp.torch;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Pipeline.Experiments;
 

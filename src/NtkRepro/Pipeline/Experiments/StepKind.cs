@@ -1,8 +1,8 @@
 using NtkRepro.Numerics.Data;
 using NtkRepro.Numerics.Training;
 using NtkRepro.Numerics.Util;
-using static TorchSharp.torch;
 using NtkRepro.Pipeline.Results;
+using static TorchSharp.torch;
 
 namespace NtkRepro.Pipeline.Experiments;
 

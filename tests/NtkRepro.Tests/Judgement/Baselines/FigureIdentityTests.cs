@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 using NtkRepro.Judgement.Baselines;
 using NtkRepro.Judgement.Claims;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Tests.Infrastructure;
 using NtkRepro.Tests.Judgement.Claims;
 using Xunit;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Tests.Judgement.Baselines;
 

@@ -4,9 +4,9 @@ using NtkRepro.Judgement.Reporting;
 using NtkRepro.Numerics.Eigenimages;
 using NtkRepro.Numerics.Linearization;
 using NtkRepro.Numerics.Training;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Tests.Judgement.Claims;
 

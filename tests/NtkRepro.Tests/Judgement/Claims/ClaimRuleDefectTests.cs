@@ -1,11 +1,11 @@
 using NtkRepro.Judgement.Claims;
 using NtkRepro.Numerics.Statistics;
 using NtkRepro.Numerics.Training;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 using Rule = NtkRepro.Judgement.Claims.Tests;
 using V = NtkRepro.Judgement.Claims.Verdict;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Tests.Judgement.Claims;
 

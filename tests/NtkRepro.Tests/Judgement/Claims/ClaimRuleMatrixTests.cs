@@ -1,10 +1,10 @@
 using NtkRepro.Judgement.Claims;
 using NtkRepro.Numerics.Linearization;
 using NtkRepro.Numerics.Training;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 using V = NtkRepro.Judgement.Claims.Verdict;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Tests.Judgement.Claims;
 

@@ -4,9 +4,9 @@ using NtkRepro.Numerics.Models;
 using NtkRepro.Numerics.Native;
 using NtkRepro.Numerics.Util;
 using NtkRepro.Pipeline.Experiments;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Tests.Judgement.Claims;
 

@@ -2,11 +2,11 @@ using NtkRepro.Judgement.Claims;
 using NtkRepro.Numerics.Linearization;
 using NtkRepro.Numerics.Statistics;
 using NtkRepro.Numerics.Training;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 using V = NtkRepro.Judgement.Claims.Verdict;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Tests.Judgement.Claims;
 

@@ -1,9 +1,9 @@
 using NtkRepro.Judgement.Reporting;
 using NtkRepro.Numerics.Util;
 using NtkRepro.Pipeline.Experiments;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Tests.Infrastructure;
 using TorchSharp;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Tests.Judgement.Claims;
 

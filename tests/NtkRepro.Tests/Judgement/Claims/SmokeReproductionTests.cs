@@ -4,9 +4,9 @@ using NtkRepro.Judgement.Claims;
 using NtkRepro.Numerics.Training;
 using NtkRepro.Numerics.Util;
 using NtkRepro.Pipeline.Experiments;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Tests.Judgement.Claims;
 

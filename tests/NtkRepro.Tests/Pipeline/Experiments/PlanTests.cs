@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using NtkRepro.Numerics.Training;
 using NtkRepro.Pipeline.Experiments;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Tests.Pipeline.Experiments;
 

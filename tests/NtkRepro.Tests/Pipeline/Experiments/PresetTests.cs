@@ -1,9 +1,9 @@
 using NtkRepro.Numerics.Models;
 using NtkRepro.Numerics.Training;
 using NtkRepro.Pipeline.Experiments;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Tests.Pipeline.Experiments;
 

@@ -1,8 +1,8 @@
 using NtkRepro.Numerics.Linearization;
 using NtkRepro.Numerics.Training;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Tests.Pipeline.Results;
 

@@ -1,7 +1,7 @@
 using NtkRepro.Numerics.Statistics;
 using NtkRepro.Numerics.Training;
-using static NtkRepro.Judgement.Claims.Paper.ClaimHelpers;
 using NtkRepro.Pipeline.Results;
+using static NtkRepro.Judgement.Claims.Paper.ClaimHelpers;
 
 namespace NtkRepro.Judgement.Claims.Paper;
 

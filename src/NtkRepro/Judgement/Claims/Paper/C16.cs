@@ -1,6 +1,6 @@
 using NtkRepro.Numerics.Statistics;
-using static NtkRepro.Judgement.Claims.Paper.ClaimHelpers;
 using NtkRepro.Pipeline.Results;
+using static NtkRepro.Judgement.Claims.Paper.ClaimHelpers;
 
 namespace NtkRepro.Judgement.Claims.Paper;
 

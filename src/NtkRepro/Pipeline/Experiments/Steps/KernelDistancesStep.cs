@@ -1,10 +1,10 @@
 using NtkRepro.Numerics.Kernels;
 using NtkRepro.Numerics.Training;
 using NtkRepro.Numerics.Util;
+using NtkRepro.Pipeline.Results;
 using NtkRepro.Pipeline.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
-using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Pipeline.Experiments;
 
