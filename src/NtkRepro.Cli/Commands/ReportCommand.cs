@@ -6,7 +6,7 @@ using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Cli.Commands;
 
-/// <summary><c>ntkrepro report</c>: the Markdown + PNG report of whatever a store holds (a partial store gives `not run` claims, never an error).</summary>
+/// <summary><c>ntkrepro report</c>: the Markdown + PNG report of whatever a store holds (a partial store gives `not run` claims; an empty folder is refused, as a wrong path).</summary>
 public static class ReportCommand
 {
     public static Command Create()
@@ -36,6 +36,9 @@ public static class ReportCommand
                     var store = plan.StoreFor(parse, thePlan);
                     if (!Directory.Exists(store.Root))
                         throw new DirectoryNotFoundException($"{store.Root}: no artifact store yet; run 'ntkrepro reproduce --preset {thePlan.Preset.Name}' or steps of 'ntkrepro plan' first");
+                    if (!Directory.EnumerateFileSystemEntries(store.Root).Any())
+                        throw new InvalidDataException($"--store {store.Root}: an empty folder, no step of preset '{thePlan.Preset.Name}' in it; " +
+                            $"run 'ntkrepro reproduce --preset {thePlan.Preset.Name}' first");
                     written = ReproductionReport.Write(thePlan, store, folder: parse.GetValue(output));
                 }
                 ReproductionReport.Log(written, progress);

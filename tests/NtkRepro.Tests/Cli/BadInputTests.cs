@@ -138,6 +138,7 @@ public class BadInputTests(TinyRunFolder fixture) : IClassFixture<TinyRunFolder>
         { "report --preset no-such-preset", "'no-such-preset'" },
         { "report --results {missing}", "{missing}" },
         { "report --preset smoke --store {file}", "--store {file}" },
+        { "report --preset smoke --store {empty}", "--store {empty}" },
         { "costs --preset no-such-preset", "'no-such-preset'" },
         { "costs --preset smoke --store {file}", "--store {file}" },
         { "verify --preset no-such-preset", "'no-such-preset'" },
