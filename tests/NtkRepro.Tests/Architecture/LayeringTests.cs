@@ -25,7 +25,7 @@ public class LayeringTests(ITestOutputHelper output)
     ];
 
     /// <summary>
-    /// What of the pipeline each judgement folder may read: the claims only the results; baselines and the report also
+    /// What of the pipeline each judgement folder may read (nothing unless named here): the claims only the results; baselines and the report also
     /// the presets (a baseline names its preset and replicates) and the store (the report lists what ran and where).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string[]> PipelineReadBy = new Dictionary<string, string[]>
@@ -47,7 +47,8 @@ public class LayeringTests(ITestOutputHelper output)
             var earlier = new List<string>();
             foreach (var folder in folders)
             {
-                var lower = tier == "Judgement" ? below.Where(l => !l.StartsWith("Pipeline/", StringComparison.Ordinal) || PipelineReadBy[folder].Contains(l["Pipeline/".Length..])) : below;
+                var reads = PipelineReadBy.GetValueOrDefault(folder, []);
+                var lower = tier == "Judgement" ? below.Where(l => !l.StartsWith("Pipeline/", StringComparison.Ordinal) || reads.Contains(l["Pipeline/".Length..])) : below;
                 map[$"{tier}/{folder}"] = [.. lower, .. earlier];
                 earlier.Add($"{tier}/{folder}");
             }
