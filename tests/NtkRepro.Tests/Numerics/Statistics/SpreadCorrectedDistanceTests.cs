@@ -1,4 +1,5 @@
 using NtkRepro.Numerics.Statistics;
+using NtkRepro.Tests.Judgement.Baselines;
 using NtkRepro.Tests.Infrastructure;
 using Xunit;
 
@@ -7,12 +8,10 @@ namespace NtkRepro.Tests.Numerics.Statistics;
 [Tier(TestTier.Fast)]
 public class SpreadCorrectedDistanceTests
 {
-    private static double Normal(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-
     private static double[][] Group(Random rng, double[] mean, double spread, int n) =>
         Enumerable.Range(0, n).Select(_ =>
         {
-            var v = mean.Select(m => m + spread * Normal(rng)).ToArray();
+            var v = mean.Select(m => m + spread * SimulatedRerun.Gaussian(rng)).ToArray();
             double norm = Math.Sqrt(v.Sum(x => x * x));
             return v.Select(x => x / norm).ToArray();
         }).ToArray();
@@ -80,7 +79,7 @@ public class SpreadCorrectedDistanceTests
     public void TheTraceEstimatorsFromInnerProductsEqualTheUStatisticsOfDifferencesOnTheVectors(int na, int nb)
     {
         var rng = new Random(na * 10 + nb);
-        var mean = Enumerable.Range(0, 12).Select(_ => Normal(rng)).ToArray();
+        var mean = Enumerable.Range(0, 12).Select(_ => SimulatedRerun.Gaussian(rng)).ToArray();
         var (a, b) = (Group(rng, mean, 0.3, na), Group(rng, mean, 0.5, nb));
         var parts = SpreadCorrectedDistance.Variance(Inner(a, a), Inner(b, b), Inner(a, b));
         var (ta, tb, tab) = Reference(a, b);
@@ -101,7 +100,7 @@ public class SpreadCorrectedDistanceTests
     {
         const int draws = 20_000;
         var rng = new Random(n);
-        var mean = Enumerable.Range(0, 6).Select(_ => Normal(rng)).ToArray();
+        var mean = Enumerable.Range(0, 6).Select(_ => SimulatedRerun.Gaussian(rng)).ToArray();
         var stats = new List<double>();
         double jackknife = 0, parts = 0, expectedJackknife = 0;
         for (int i = 0; i < draws; i++)
