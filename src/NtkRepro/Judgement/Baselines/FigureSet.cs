@@ -128,6 +128,8 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
             if (g.Key.Dynamics.Kind().HasFirstOrderRatio)
                 PerReplicate($"{p}.first_order_ratio", FigureKind.Kernel, g.Where(c => c.Eval.FirstOrderRatio is not null).Select(c => c.Eval.FirstOrderRatio!.Value));
         }
+        foreach (var g in (v.RunMeasures ?? []).GroupBy(m => (m.Schedule, m.Analysis, m.Figure)))
+            PerReplicate($"{p0}.stage1.{Schedule.Name(g.Key.Schedule)}.{g.Key.Analysis}.{g.Key.Figure}", FigureKind.Kernel, g.OrderBy(m => m.Replicate).Select(m => m.Value));
     }
 
     /// <summary>Per replicate: distances between final kernels of the two schedules and within each, and the switch runs at the switch to both.</summary>

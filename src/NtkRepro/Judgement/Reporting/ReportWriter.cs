@@ -59,6 +59,7 @@ public static partial class ReportWriter
             if (r.Variants.Count > 1) { md.AppendLine($"# {v.Variant}"); md.AppendLine(); }
             string prefix = r.Variants.Count > 1 ? v.Variant.Name + "-" : "";
             KernelSection(md, r, v, folder, prefix);
+            AnalysesSection(md, v);
             ChildrenSection(md, r, v, folder, prefix);
             FixedKernelSection(md, v);
             SanitySection(md, v);

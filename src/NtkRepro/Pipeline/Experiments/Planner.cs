@@ -84,6 +84,8 @@ public static class Planner
             var k = steps.Add(KernelsStep.Plan(runPrefix, run, new KernelsWork(v, r, kind, p.KernelSubsetFor(v), p.KernelEpochs), classes));
             kernelSteps[kind] = k;
             kernels.Add(k);
+            foreach (var analysis in StepKinds.PerRun)
+                steps.Add(analysis.Plan(new RunSteps(runPrefix, v, r, kind, new(run), new(k))));
         }
         // Evaluations of stage-1 checkpoints: every run's final epoch, and the parents at each spawn epoch.
         var evaluated = p.SchedulesOf(v).Select(k => (k, (double)p.Stage1Epochs))

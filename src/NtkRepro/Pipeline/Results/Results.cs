@@ -89,7 +89,8 @@ public sealed record VariantResults(
     IReadOnlyList<ChildResult> FixedKernel,
     IReadOnlyList<KernelDistance> KernelDistances,
     IReadOnlyList<EigenImageRun>? EigenImages = null,
-    VariantScope? Scope = null)
+    VariantScope? Scope = null,
+    IReadOnlyList<RunMeasure>? RunMeasures = null)
 {
     /// <summary>Every child, benign stage 2 first, then the section-7 runs.</summary>
     [JsonIgnore] public IEnumerable<ChildResult> AllChildren => Children.Concat(FixedKernel);

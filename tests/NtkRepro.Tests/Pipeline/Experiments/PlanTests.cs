@@ -29,10 +29,12 @@ public class PlanTests
                 : p.SpawnParents.Count * p.ChildDynamics.Count + (spawns.Count - 1) + (p.FixedKernelOf(v) is null ? 0 : 1)
                   + (p.SchedulesOf(v).Contains(ScheduleKind.Adversarial) ? new[] { spawns.Max(), p.Stage1Epochs }.Distinct().Count() : 0);
             int eigen = p.EigenImages is not null && p.ReducedScopeOf(v) is null ? 1 : 0;
-            // A further radius shares what does not depend on ε with the first: the benign run, its kernels and the benign parent's benign children.
+            // A further radius shares what does not depend on ε with the first: the benign run with its kernels and analyses, and the benign parent's benign children.
+            // Each run: its training, its kernels and each per-run analysis.
+            int perRun = 2 + StepKinds.PerRun.Count;
             int shared = v == p.Variants.First(x => x.Dataset == v.Dataset) || !p.SchedulesOf(v).Contains(ScheduleKind.Benign) ? 0
-                : 2 + (p.SpawnParents.Contains(ScheduleKind.Benign) ? p.SpawnEpochsOf(v).Count * p.ChildDynamics.Count : 0);
-            return p.ReplicatesOf(v) * (2 * p.SchedulesOf(v).Count + stage1Evals + 2 * children + masking + eigen - shared) + 1; // + the variant's kernel distances
+                : perRun + (p.SpawnParents.Contains(ScheduleKind.Benign) ? p.SpawnEpochsOf(v).Count * p.ChildDynamics.Count : 0);
+            return p.ReplicatesOf(v) * (perRun * p.SchedulesOf(v).Count + stage1Evals + 2 * children + masking + eigen - shared) + 1; // + the variant's kernel distances
         });
         Assert.Equal(expected + 1, plan.Steps.Count);
         Assert.Equal(4, plan.Waves.Count);
@@ -52,7 +54,7 @@ public class PlanTests
         var at8 = plan.StepsOf(new Variant("cifar10", 8));
         var shared = at4.Intersect(at8).ToList();
         Assert.NotEmpty(shared);
-        Assert.All(shared, s => Assert.True(s.Work is Stage1Work { Schedule: ScheduleKind.Benign } or KernelsWork { Schedule: ScheduleKind.Benign }
+        Assert.All(shared, s => Assert.True(s.Work is Stage1Work { Schedule: ScheduleKind.Benign } or KernelsWork { Schedule: ScheduleKind.Benign } or RunAnalysisWork { Schedule: ScheduleKind.Benign }
                                             or Stage2Work { Parent: ScheduleKind.Benign, Adversarial: false }, s.Key));
         Assert.All(shared, s => Assert.StartsWith("cifar10/r", s.Key));
         // The AT runs, the section-7 run and every evaluation are the radius's own.
