@@ -88,10 +88,10 @@ public sealed record FigureSet(string Preset, IReadOnlyList<Figure> Figures, IRe
         {
             var list = evals.Where(e => e.Eval.CleanCorrect is not null).ToList();
             if (list.Count == 0) return;
-            f.Add(Figure.Of($"{name}.clean", FigureKind.Accuracy, ClaimData.Accuracy(list, robust: false)));
+            f.Add(Figure.Of($"{name}.clean", FigureKind.Accuracy, ClaimData.Accuracy(list, robust: false).Value));
             // A robust figure from an attack that failed its sanity checks is left out, not recorded.
             if (list.All(e => e.Eval.RobustAccuracyValid))
-                f.Add(Figure.Of($"{name}.robust", FigureKind.Accuracy, ClaimData.Accuracy(list, robust: true, requireMaskingChecks: false)));
+                f.Add(Figure.Of($"{name}.robust", FigureKind.Accuracy, ClaimData.Accuracy(list, robust: true, requireMaskingChecks: false).Value));
             if (list.All(e => e.Eval.Masking is not null))
                 f.Add(Figure.Of($"{name}.masking_suite_worst_case", FigureKind.Accuracy, Estimate.FromReplicates(list.Select(e => e.Eval.Masking!.WorstCaseAccuracy).ToList())));
         }

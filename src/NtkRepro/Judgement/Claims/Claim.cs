@@ -30,7 +30,7 @@ public sealed record Claim(
     string Statistic,
     string Rule,
     IReadOnlyDictionary<Scale, string> NotTestable,
-    Func<ClaimData, IReadOnlyList<TestResult>>? Tests,
+    Func<ClaimData, Needed<IReadOnlyList<TestResult>>>? Tests,
     string? NotBuilt = null,
     bool ReadsOtherClaims = false,
     IReadOnlyList<Premise>? Premises = null,
@@ -50,44 +50,44 @@ public sealed record Claim(
         if (NotTestable.TryGetValue(results.Scale, out var why)) return Make(Verdict.NotTestable, why);
         if (NotBuilt is not null || Tests is null) return Make(Verdict.NotRun, NotBuilt ?? "not built");
         if (OutOfScope(variant) is { } scope) return Make(Verdict.OutOfScope, scope);
-        try
+        ClaimVerdict Missing(Gap gap) => gap.Kind switch
         {
-            var data = new ClaimData(results, variant);
-            premises = (Premises ?? []).Select(p => p.Measure(data)).ToList();
-            if (premises.FirstOrDefault(p => p.Verdict == PremiseVerdict.Unmet) is { } unmet)
-                return Make(Verdict.NotTestable, $"premise '{unmet.Premise}' unmet: {unmet.Measured}");
-            var tests = Decide(Tests(data));
-            var replicates = ReplicatesPremise(tests);
-            if (replicates is not null) premises = [.. premises, replicates];
-            if (replicates is { Verdict: PremiseVerdict.Unmet })
-                return results.Progress.Complete
-                    ? Make(Verdict.NotTestable, $"premise '{replicates.Premise}' unmet: {replicates.Measured}", tests)
-                    : Make(Verdict.NotRun, $"{replicates.Measured} (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)", tests);
-            if (tests.FirstOrDefault(t => t.Deciding && t.ReplicateBased && !ReadsOtherClaims && t.Unit == "%" && !HasSpread(t.Estimate)) is { } flat)
-                return Make(Verdict.NotTestable,
-                    $"'{flat.Name}' reads {Format.Estimate(flat.Estimate, flat.Unit)} with no spread between replicates or images " +
-                        "(a figure at a floor or ceiling, such as every image broken at this radius): it cannot decide anything", tests);
-            var measured = string.Join("; ", tests.Select(Describe)) + DirectionNote(tests);
-            if (premises.FirstOrDefault(p => p.Verdict == PremiseVerdict.Undecided) is { } undecided)
-                return Make(Verdict.Inconclusive, $"premise '{undecided.Premise}' undecided ({undecided.Measured}); the tests, not deciding: {measured}", tests);
-            return Make(VerdictOf(tests), measured, tests);
-        }
-        catch (SuspectedMaskingException e)
-        {
-            var setAside = SetAside(results, variant);
-            string reading = setAside.Count == 0 ? ""
-                : $". Set aside, the worst-case figures would make it {VerdictText.Of(VerdictOf(setAside))}: {string.Join("; ", setAside.Select(Describe))}";
-            return Make(Verdict.Inconclusive, "a robust figure it needs may be masked: " + e.Message + reading) with { MaskingSuspected = true, SetAsideTests = setAside };
-        }
-        catch (NotTestableException e)
-        {
-            return Make(Verdict.NotTestable, e.Message);
-        }
-        catch (MissingResultException e)
-        {
-            var waiting = results.Progress.Complete ? "" : $" (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)";
-            return Make(Verdict.NotRun, e.Message + waiting);
-        }
+            GapKind.MaskingSuspected => Masked(results, variant, gap, Make),
+            GapKind.NotTestable => Make(Verdict.NotTestable, gap.Reason),
+            _ => Make(Verdict.NotRun, gap.Reason + (results.Progress.Complete ? "" : $" (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)")),
+        };
+        var data = new ClaimData(results, variant);
+        var measuredPremises = (Premises ?? []).Select(p => p.Measure(data)).All();
+        if (measuredPremises.Gap is { } premiseGap) return Missing(premiseGap);
+        premises = measuredPremises.Value;
+        if (premises.FirstOrDefault(p => p.Verdict == PremiseVerdict.Unmet) is { } unmet)
+            return Make(Verdict.NotTestable, $"premise '{unmet.Premise}' unmet: {unmet.Measured}");
+        var reading = Tests(data);
+        if (reading.Gap is { } gap) return Missing(gap);
+        var tests = Decide(reading.Value);
+        var replicates = ReplicatesPremise(tests);
+        if (replicates is not null) premises = [.. premises, replicates];
+        if (replicates is { Verdict: PremiseVerdict.Unmet })
+            return results.Progress.Complete
+                ? Make(Verdict.NotTestable, $"premise '{replicates.Premise}' unmet: {replicates.Measured}", tests)
+                : Make(Verdict.NotRun, $"{replicates.Measured} (waiting for {results.Progress.Waiting.Count} of {results.Progress.StepsTotal} steps)", tests);
+        if (tests.FirstOrDefault(t => t.Deciding && t.ReplicateBased && !ReadsOtherClaims && t.Unit == "%" && !HasSpread(t.Estimate)) is { } flat)
+            return Make(Verdict.NotTestable,
+                $"'{flat.Name}' reads {Format.Estimate(flat.Estimate, flat.Unit)} with no spread between replicates or images " +
+                    "(a figure at a floor or ceiling, such as every image broken at this radius): it cannot decide anything", tests);
+        var measured = string.Join("; ", tests.Select(Describe)) + DirectionNote(tests);
+        if (premises.FirstOrDefault(p => p.Verdict == PremiseVerdict.Undecided) is { } undecided)
+            return Make(Verdict.Inconclusive, $"premise '{undecided.Premise}' undecided ({undecided.Measured}); the tests, not deciding: {measured}", tests);
+        return Make(VerdictOf(tests), measured, tests);
+    }
+
+    /// <summary>Inconclusive for a robust figure suspected of masking, with what the tests would read on the worst-case figures set aside.</summary>
+    private ClaimVerdict Masked(ReproductionResults results, VariantResults variant, Gap gap, Func<Verdict, string, IReadOnlyList<TestResult>?, ClaimVerdict> make)
+    {
+        var setAside = SetAside(results, variant);
+        string reading = setAside.Count == 0 ? ""
+            : $". Set aside, the worst-case figures would make it {VerdictText.Of(VerdictOf(setAside))}: {string.Join("; ", setAside.Select(Describe))}";
+        return make(Verdict.Inconclusive, "a robust figure it needs may be masked: " + gap.Reason + reading, null) with { MaskingSuspected = true, SetAsideTests = setAside };
     }
 
     /// <summary>What the variant's plan leaves out of what the claim reads, in words; null when it runs all of it (or says nothing of its scope).</summary>
@@ -155,15 +155,9 @@ public sealed record Claim(
     /// <summary>The tests read on the per-image worst-case figures with the suspicion set aside: shown and recorded as figures, never the verdict.</summary>
     private IReadOnlyList<TestResult> SetAside(ReproductionResults results, VariantResults variant)
     {
-        try
-        {
-            using var waived = ClaimData.WaiveMaskingChecks();
-            return Decide(Tests!(new ClaimData(results, variant)));
-        }
-        catch (MissingResultException)
-        {
-            return [];
-        }
+        using var waived = ClaimData.WaiveMaskingChecks();
+        var reading = Tests!(new ClaimData(results, variant));
+        return reading.IsPresent ? Decide(reading.Value) : [];
     }
 
     public static string Describe(TestResult t) => $"{t.Name}: {Format.Estimate(t.Estimate, t.Unit)}, {t.Interval}{(t.Deciding ? "" : " (shown, not deciding)")}";
@@ -220,10 +214,10 @@ public static class Tests
     /// below (above) 1. A mean of ratios whose denominators come near 0 is ruled by its largest
     /// spike; the log makes one spike of 50 weigh what a dip to 1/50 does.
     /// </summary>
-    public static TestResult LogRatio(TestName name, IReadOnlyList<double> ratios, double margin, bool below)
+    public static Needed<TestResult> LogRatio(TestName name, IReadOnlyList<double> ratios, double margin, bool below)
     {
         if (ratios.Any(r => !(r > 0) || !double.IsFinite(r)))
-            throw new MissingResultException($"'{name.Label}': a ratio is not a positive number ({string.Join(", ", ratios.Select(r => Format.Number(r)))})");
+            return Gap.Missing($"'{name.Label}': a ratio is not a positive number ({string.Join(", ", ratios.Select(r => Format.Number(r)))})");
         var e = Estimate.FromReplicates(ratios.Select(r => Math.Log(r)).ToList());
         var logName = name with { Label = name.Label + " (log)" };
         var test = below ? Below(logName, e, Math.Log(margin), "", 0) : Above(logName, e, Math.Log(margin), "", 0);

@@ -7,19 +7,11 @@ using NtkRepro.Pipeline.Results;
 
 namespace NtkRepro.Judgement.Claims;
 
-/// <summary>A figure a claim needs that the results do not hold (its step has not run, or was not part of the preset).</summary>
-public sealed class MissingResultException(string message) : Exception(message);
-
-/// <summary>Nothing the results hold can decide the claim (C17 with no claim to compare; specialization, not measured on CIFAR-100 by design): not testable, with the reason.</summary>
-public sealed class NotTestableException(string message) : Exception(message);
-
-/// <summary>A robust figure a claim needs failed its gradient-masking checks: the claim is inconclusive, with the reason.</summary>
-public sealed class SuspectedMaskingException(string message) : Exception(message);
-
 /// <summary>
 /// Read access to one variant's results for the claim checks, replicate by replicate: kernel
 /// series and velocities over given intervals, kernel distances across runs, and accuracies as
 /// correctness matrices (replicates × test images) so that estimates carry both sources of noise.
+/// What the results do not hold comes back as a <see cref="Gap"/> in place of the value.
 /// </summary>
 public sealed class ClaimData(ReproductionResults results, VariantResults variant)
 {
@@ -32,33 +24,24 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     public int EpochAt(double fraction) => (int)Math.Ceiling(fraction * FinalEpoch - 1e-9);
 
     /// <summary>The training curve of every replicate of a schedule that has one.</summary>
-    public IReadOnlyList<ReplicateCurve> TrainingCurves(ScheduleKind kind)
-    {
-        var list = Variant.TrainingCurves(kind);
-        return list.Count > 0 ? list : throw new MissingResultException($"no training curve of the {Schedule.Name(kind)} run");
-    }
+    public Needed<IReadOnlyList<ReplicateCurve>> TrainingCurves(ScheduleKind kind) =>
+        NonEmpty(Variant.TrainingCurves(kind), $"no training curve of the {Schedule.Name(kind)} run");
+
+    private static Needed<IReadOnlyList<T>> NonEmpty<T>(IReadOnlyList<T> list, string missing) => Needed.Where(list, list.Count > 0, missing);
 
     /// <summary>
     /// dS/dt over [a, a+1] per optimizer step of that epoch, times the steps of a benign epoch: a
     /// mixture AT epoch takes two steps per batch, so its per-epoch velocity counts twice as many.
     /// </summary>
-    public double VelocityPerStep(ScheduleKind kind, ReplicateSeries s, int a)
+    public Needed<double> VelocityPerStep(ScheduleKind kind, ReplicateSeries s, int a)
     {
-        var curve = Variant.TrainingCurves(kind).FirstOrDefault(c => c.Replicate == s.Replicate)?.Curve
-                    ?? throw new MissingResultException($"no training curve of the {Schedule.Name(kind)} run of replicate {s.Replicate}");
-        var epoch = curve.FirstOrDefault(e => e.Epoch == a) ?? throw new MissingResultException($"replicate {s.Replicate} has no training figures of epoch {a}");
+        var curve = Variant.TrainingCurves(kind).FirstOrDefault(c => c.Replicate == s.Replicate)?.Curve;
+        if (curve is null) return Gap.Missing($"no training curve of the {Schedule.Name(kind)} run of replicate {s.Replicate}");
+        var epoch = curve.FirstOrDefault(e => e.Epoch == a);
+        if (epoch is null) return Gap.Missing($"replicate {s.Replicate} has no training figures of epoch {a}");
         var benign = curve.FirstOrDefault(e => !e.Adversarial) ?? curve[0];
-        if (epoch.Steps is not int steps || benign.Steps is not int benignSteps) throw new MissingResultException($"replicate {s.Replicate}'s training curve predates step counts; rerun it");
-        return Velocity(s.Series, a, a + 1) * benignSteps / steps;
-    }
-
-    /// <summary>The mean distance between the final kernels of a schedule's replicates (its spread), the replicates left out excluded.</summary>
-    public double WithinDistance(ScheduleKind kind, IReadOnlyCollection<int> replicates)
-    {
-        var list = replicates.Order().ToList();
-        if (list.Count < 2) throw new MissingResultException($"the spread of the {Schedule.Name(kind)} kernels needs two replicates");
-        var pairs = list.SelectMany((a, i) => list.Skip(i + 1).Select(b => Distance(new KernelRef(kind, a, FinalEpoch), new KernelRef(kind, b, FinalEpoch)))).ToList();
-        return pairs.Average();
+        if (epoch.Steps is not int steps || benign.Steps is not int benignSteps) return Gap.Missing($"replicate {s.Replicate}'s training curve predates step counts; rerun it");
+        return Velocity(s.Series, a, a + 1).Select(v => v * benignSteps / steps);
     }
 
     /// <summary>
@@ -82,59 +65,59 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     }
 
     /// <summary>The kernel series of every replicate of a schedule that has one.</summary>
-    public IReadOnlyList<ReplicateSeries> Series(ScheduleKind kind)
-    {
-        var list = Variant.KernelSeries(kind);
-        return list.Count > 0 ? list : throw new MissingResultException($"no kernel series of the {Schedule.Name(kind)} run");
-    }
+    public Needed<IReadOnlyList<ReplicateSeries>> Series(ScheduleKind kind) =>
+        NonEmpty(Variant.KernelSeries(kind), $"no kernel series of the {Schedule.Name(kind)} run");
 
     /// <summary>dS/dt over exactly [from, to]: a one-epoch interval, or two neighbouring kernel checkpoints.</summary>
-    public static double Velocity(KernelSeries s, double from, double to)
+    public static Needed<double> Velocity(KernelSeries s, double from, double to)
     {
         var match = (s.OneEpochVelocities ?? []).Concat(s.Velocities).Where(v => v.FromEpoch == from && v.ToEpoch == to).ToList();
-        return match.Count > 0 ? match[0].Value : throw new MissingResultException($"the run has no kernels at epochs {from} and {to}");
+        return match.Count > 0 ? match[0].Value : Gap.Missing($"the run has no kernels at epochs {from} and {to}");
     }
 
-    public static KernelPoint Point(KernelSeries s, double epoch) =>
-        s.Checkpoints.FirstOrDefault(c => c.Epoch == epoch) ?? throw new MissingResultException($"the run has no kernel at epoch {epoch}");
+    public static Needed<KernelPoint> Point(KernelSeries s, double epoch) =>
+        s.Checkpoints.FirstOrDefault(c => c.Epoch == epoch) is { } point ? point : Gap.Missing($"the run has no kernel at epoch {epoch}");
 
-    /// <summary>Unit-length velocities v(a, a+1) for integer a in [from, to).</summary>
-    public static IReadOnlyList<double> UnitVelocities(KernelSeries s, int from, int to) =>
-        Enumerable.Range(from, Math.Max(0, to - from)).Select(a => Velocity(s, a, a + 1)).ToList();
+    /// <summary>The distances between the given pairs of kernels of different runs, all of them, or the first one missing.</summary>
+    public Needed<DistanceTable> Distances(IEnumerable<(KernelRef A, KernelRef B)> pairs)
+    {
+        var table = new Dictionary<(KernelRef, KernelRef), double>();
+        foreach (var (a, b) in pairs)
+        {
+            if (Variant.Distance(a, b) is not { } distance)
+                return Gap.Missing($"no distance between the {Schedule.Name(a.Schedule)} kernel of replicate {a.Replicate} at {a.Epoch} " +
+                    $"and the {Schedule.Name(b.Schedule)} kernel of replicate {b.Replicate} at {b.Epoch}");
+            table[(a, b)] = table[(b, a)] = distance;
+        }
+        return new DistanceTable(table, FinalEpoch);
+    }
 
-    public double Distance(KernelRef a, KernelRef b) =>
-        Variant.Distance(a, b)
-        ?? throw new MissingResultException($"no distance between the {Schedule.Name(a.Schedule)} kernel of replicate {a.Replicate} at {a.Epoch} " +
-            $"and the {Schedule.Name(b.Schedule)} kernel of replicate {b.Replicate} at {b.Epoch}");
+    /// <summary>Every pair of distinct kernels of a list.</summary>
+    public static IEnumerable<(KernelRef A, KernelRef B)> Among(IReadOnlyList<KernelRef> refs) =>
+        refs.SelectMany((a, i) => refs.Skip(i + 1).Select(b => (a, b)));
+
+    /// <summary>Every kernel of one list with every kernel of the other.</summary>
+    public static IEnumerable<(KernelRef A, KernelRef B)> Across(IEnumerable<KernelRef> xs, IReadOnlyList<KernelRef> ys) =>
+        xs.SelectMany(a => ys.Select(b => (a, b)));
 
     /// <summary>Replicates whose final kernel of the schedule is in the distance table.</summary>
     public IReadOnlyList<int> FinalKernelReplicates(ScheduleKind kind) => Variant.ReplicatesWithDistances(kind, FinalEpoch);
 
     public IReadOnlyList<double> SpawnEpochs => Variant.Children.Select(c => c.SpawnEpoch).Distinct().Order().ToList();
 
-    public IReadOnlyList<ReplicateEval> Children(ChildId id)
-    {
-        var list = Variant.ChildEvals(id);
-        return list.Count > 0 ? list
-            : throw new MissingResultException($"no evaluated {id.Dynamics.Name()}{(id.Adversarial ? " adversarially trained" : "")} " +
-                $"child of the {Schedule.Name(id.Parent)} parent at spawn epoch {id.SpawnEpoch}");
-    }
+    public Needed<IReadOnlyList<ReplicateEval>> Children(ChildId id) =>
+        NonEmpty(Variant.ChildEvals(id), $"no evaluated {id.Dynamics.Name()}{(id.Adversarial ? " adversarially trained" : "")} " +
+            $"child of the {Schedule.Name(id.Parent)} parent at spawn epoch {id.SpawnEpoch}");
 
     /// <summary>A benignly trained child.</summary>
-    public IReadOnlyList<ReplicateEval> Children(ScheduleKind parent, double spawn, Dynamics dynamics) => Children(new ChildId(parent, spawn, dynamics, false));
+    public Needed<IReadOnlyList<ReplicateEval>> Children(ScheduleKind parent, double spawn, Dynamics dynamics) => Children(new ChildId(parent, spawn, dynamics, false));
 
-    public IReadOnlyList<ReplicateEval> FixedKernelRuns()
-    {
-        var list = Variant.FixedKernel.OrderBy(c => c.Replicate).Select(c => new ReplicateEval(c.Replicate, c.Eval)).ToList();
-        return list.Count > 0 ? list : throw new MissingResultException("no evaluated section-7 run (AT on a fixed kernel)");
-    }
+    public Needed<IReadOnlyList<ReplicateEval>> FixedKernelRuns() =>
+        NonEmpty(Variant.FixedKernel.OrderBy(c => c.Replicate).Select(c => new ReplicateEval(c.Replicate, c.Eval)).ToList(), "no evaluated section-7 run (AT on a fixed kernel)");
 
     /// <summary>A stage-1 run's evaluation at an epoch (a parent at a spawn epoch, or the final one).</summary>
-    public IReadOnlyList<ReplicateEval> Parents(ScheduleKind schedule, double epoch)
-    {
-        var list = Variant.ParentEvals(schedule, epoch, FinalEpoch);
-        return list.Count > 0 ? list : throw new MissingResultException($"no evaluation of the {Schedule.Name(schedule)} run at epoch {epoch}");
-    }
+    public Needed<IReadOnlyList<ReplicateEval>> Parents(ScheduleKind schedule, double epoch) =>
+        NonEmpty(Variant.ParentEvals(schedule, epoch, FinalEpoch), $"no evaluation of the {Schedule.Name(schedule)} run at epoch {epoch}");
 
     /// <summary>
     /// Accuracy over replicates and test images. A robust one is the preset's evaluation attack (the
@@ -142,16 +125,16 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     /// (<paramref name="requireMaskingChecks"/>) the masking suite is a check beside it: a failed
     /// suite check, a transfer attack stronger than white-box, or a per-image worst case over the
     /// suite that falls below the figure beyond its noise make the figure suspected of masking
-    /// (<see cref="SuspectedMaskingException"/>). A figure shown or recorded need not pass them.
+    /// (a <see cref="GapKind.MaskingSuspected"/> gap). A figure shown or recorded need not pass them.
     /// </summary>
-    public static Estimate Accuracy(IReadOnlyList<ReplicateEval> evals, bool robust, bool requireMaskingChecks = false) =>
-        Matrix(evals, robust, requireMaskingChecks, MaskingChecksWaived.Value && robust ? AttackedImages(evals) : null).Estimate();
+    public static Needed<Estimate> Accuracy(IReadOnlyList<ReplicateEval> evals, bool robust, bool requireMaskingChecks = false) =>
+        Matrix(evals, robust, requireMaskingChecks, MaskingChecksWaived.Value && robust ? AttackedImages(evals) : null).Select(m => m.Estimate());
 
     /// <summary>
     /// Accuracy of a minus accuracy of b, replicate paired with replicate (those both have), image
     /// with image; for claims, so robust figures must pass the masking checks.
     /// </summary>
-    public static Estimate AccuracyDifference(IReadOnlyList<ReplicateEval> a, IReadOnlyList<ReplicateEval> b,
+    public static Needed<Estimate> AccuracyDifference(IReadOnlyList<ReplicateEval> a, IReadOnlyList<ReplicateEval> b,
         bool robustA, bool robustB) => Trend([a, b], [1, -1], [robustA, robustB]);
 
     /// <summary>
@@ -160,13 +143,13 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     /// set's. With the masking checks waived (the set-aside reading of a suspected claim) robust
     /// figures are the per-image worst case on the images the suite attacked in all of them.
     /// </summary>
-    public static Estimate Trend(IReadOnlyList<IReadOnlyList<ReplicateEval>> figures, IReadOnlyList<double> weights, IReadOnlyList<bool> robust)
+    public static Needed<Estimate> Trend(IReadOnlyList<IReadOnlyList<ReplicateEval>> figures, IReadOnlyList<double> weights, IReadOnlyList<bool> robust)
     {
         var common = figures.Select(f => f.Select(x => x.Replicate)).Aggregate((x, y) => x.Intersect(y)).Order().ToList();
-        if (common.Count == 0) throw new MissingResultException("no replicate has every figure");
+        if (common.Count == 0) return Gap.Missing("no replicate has every figure");
         var paired = figures.Select(f => (IReadOnlyList<ReplicateEval>)f.Where(x => common.Contains(x.Replicate)).OrderBy(x => x.Replicate).ToList()).ToList();
         int? images = MaskingChecksWaived.Value && robust.Any(r => r) ? AttackedImages(paired.Where((_, i) => robust[i]).SelectMany(f => f).ToList()) : null;
-        return CorrectnessMatrix.Weighted(weights, paired.Select((f, i) => Matrix(f, robust[i], true, images)).ToList()).Estimate();
+        return paired.Select((f, i) => Matrix(f, robust[i], true, images)).All().Select(m => CorrectnessMatrix.Weighted(weights, m).Estimate());
     }
 
     /// <summary>The images every evaluation's masking suite attacked (the first ones); null when one ran without the suite (then all images, as PGD attacked them).</summary>
@@ -179,17 +162,19 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     /// suite. The figure is suspected when the gap's lower 95% bound exceeds the figure's own
     /// standard error (a stronger attack moves it by more than its noise).
     /// </summary>
-    public static Estimate? WorstCaseGap(IReadOnlyList<ReplicateEval> evals)
+    public static Needed<Estimate?> WorstCaseGap(IReadOnlyList<ReplicateEval> evals)
     {
         var with = evals.Where(e => e.Eval.Masking is not null && e.Eval.RobustAccuracyValid).ToList();
-        if (with.Count == 0) return null;
+        if (with.Count == 0) return Needed.Of<Estimate?>(null);
         int n = with.Min(e => e.Eval.Masking!.Count);
-        var pgd = CorrectnessMatrix.From(with.Select(e => PerImage(e.Eval.RobustCorrect).First(n)).ToList());
-        var worst = CorrectnessMatrix.From(with.Select(e => PerImage(e.Eval.WorstCaseRobustCorrect).First(n)).ToList());
-        return pgd.Minus(worst).Estimate();
+        return from pgd in with.Select(e => PerImage(e.Eval.RobustCorrect)).All()
+               from worst in with.Select(e => PerImage(e.Eval.WorstCaseRobustCorrect)).All()
+               select (Estimate?)CorrectnessMatrix.From(pgd.Select(c => c.First(n)).ToList()).Minus(CorrectnessMatrix.From(worst.Select(c => c.First(n)).ToList())).Estimate();
     }
 
-    private static Correctness PerImage(Correctness? bits) => bits ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step");
+    private static Needed<Correctness> PerImage(Correctness? bits) => bits is { } b ? b : PredatesPerImage;
+
+    private static readonly Gap PredatesPerImage = Gap.Missing("an evaluation predates per-image results; rerun its step");
 
 
     private static readonly AsyncLocal<bool> MaskingChecksWaived = new();
@@ -210,18 +195,19 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     }
 
     /// <param name="images">Read only the first this many images (null: all).</param>
-    private static CorrectnessMatrix Matrix(IReadOnlyList<ReplicateEval> evals, bool robust, bool requireMaskingChecks, int? images = null)
+    private static Needed<CorrectnessMatrix> Matrix(IReadOnlyList<ReplicateEval> evals, bool robust, bool requireMaskingChecks, int? images = null)
     {
-        var bits = evals.Select(e => Bits(e, robust, requireMaskingChecks)
-            ?? throw new MissingResultException("an evaluation predates per-image results; rerun its step"))
-            .Select(c => images is int n ? c.First(n) : c).ToList();
-        var matrix = CorrectnessMatrix.From(bits);
+        var bits = evals.Select(e => Bits(e, robust, requireMaskingChecks)).All();
+        if (bits.Gap is { } missing) return missing;
+        var matrix = CorrectnessMatrix.From(bits.Value.Select(c => images is int n ? c.First(n) : c).ToList());
         if (!robust || !requireMaskingChecks || MaskingChecksWaived.Value) return matrix;
         if (TransferCheck(evals) is { TransferStronger: true } transfer)
-            throw new SuspectedMaskingException($"replicates {string.Join(", ", evals.Select(e => e.Replicate))}: {transfer.Describe()}");
+            return Gap.MaskingSuspected($"replicates {string.Join(", ", evals.Select(e => e.Replicate))}: {transfer.Describe()}");
         var figure = matrix.Estimate();
-        if (WorstCaseGap(evals) is { } gap && gap.HasUncertainty && gap.Lower(0.95) > (figure.HasUncertainty ? figure.StandardError : 0))
-            throw new SuspectedMaskingException(
+        var worstCase = WorstCaseGap(evals);
+        if (worstCase.Gap is { } noBits) return noBits;
+        if (worstCase.Value is { } gap && gap.HasUncertainty && gap.Lower(0.95) > (figure.HasUncertainty ? figure.StandardError : 0))
+            return Gap.MaskingSuspected(
                 $"replicates {string.Join(", ", evals.Select(e => e.Replicate))}: " +
                 $"the masking suite's per-image worst case lies {Format.Points(gap.Mean)} points below the evaluation attack on the images it attacked " +
                 $"(lower 95% bound {Format.Points(gap.Lower(0.95))}), beyond the figure's own standard error of {Format.Points(figure.StandardError)}");
@@ -242,10 +228,10 @@ public sealed class ClaimData(ReproductionResults results, VariantResults varian
     /// are not run. One whose masking checks failed is a figure, but one a claim cannot rest on.
     /// With the checks waived, the per-image worst case over the suite is read instead.
     /// </summary>
-    private static Correctness? Bits(ReplicateEval e, bool robust, bool requireMaskingChecks) =>
-        !robust ? e.Eval.CleanCorrect
-        : !e.Eval.RobustAccuracyValid ? throw new MissingResultException($"replicate {e.Replicate}: {e.Eval.RobustAccuracyInvalidReason}")
-        : MaskingChecksWaived.Value ? e.Eval.WorstCaseRobustCorrect
-        : requireMaskingChecks && e.Eval.MaskingSuspicion is { } why ? throw new SuspectedMaskingException($"replicate {e.Replicate}: {why}")
-        : e.Eval.RobustCorrect;
+    private static Needed<Correctness> Bits(ReplicateEval e, bool robust, bool requireMaskingChecks) =>
+        !robust ? PerImage(e.Eval.CleanCorrect)
+        : !e.Eval.RobustAccuracyValid ? Gap.Missing($"replicate {e.Replicate}: {e.Eval.RobustAccuracyInvalidReason}")
+        : MaskingChecksWaived.Value ? PerImage(e.Eval.WorstCaseRobustCorrect)
+        : requireMaskingChecks && e.Eval.MaskingSuspicion is { } why ? Gap.MaskingSuspected($"replicate {e.Replicate}: {why}")
+        : PerImage(e.Eval.RobustCorrect);
 }

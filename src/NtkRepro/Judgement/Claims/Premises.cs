@@ -22,13 +22,9 @@ public sealed record PremiseResult(string Premise, string Rule, PremiseVerdict V
 /// claim itself does not use (training curves, losses, accuracy of the parent, replicate counts);
 /// every rule here was fixed before the first result of the preset it judges.
 /// </summary>
-public sealed record Premise(string Name, string Rule, Func<ClaimData, (PremiseVerdict Verdict, string Measured)> Check)
+public sealed record Premise(string Name, string Rule, Func<ClaimData, Needed<(PremiseVerdict Verdict, string Measured)>> Check)
 {
-    public PremiseResult Measure(ClaimData d)
-    {
-        var (verdict, measured) = Check(d);
-        return new PremiseResult(Name, Rule, verdict, measured);
-    }
+    public Needed<PremiseResult> Measure(ClaimData d) => Check(d).Select(m => new PremiseResult(Name, Rule, m.Verdict, m.Measured));
 }
 
 /// <summary>The premises claims declare (ClaimRegistry).</summary>
@@ -55,18 +51,17 @@ public static class Premises
     /// </summary>
     public static readonly Premise StageOneFit = new("stage-1 fit",
         $"every benign run reaches {Format.Percent(FitAccuracy)} training accuracy by {FitFraction:0.##} of stage 1 and stays there in ≥ {Format.Percent(StaysFittedShare)} of the later epochs",
-        d => ByReplicate(d.TrainingCurves(ScheduleKind.Benign), d.FinalEpoch, deadline: (int)Math.Floor(FitFraction * d.FinalEpoch), "benign"));
+        d => d.TrainingCurves(ScheduleKind.Benign).Select(curves => ByReplicate(curves, d.FinalEpoch, deadline: (int)Math.Floor(FitFraction * d.FinalEpoch), "benign")));
 
     /// <summary>Settled before the switch: every switch replicate fits its training set before it switches to AT, and stays fitted until then.</summary>
     public static readonly Premise SettledBeforeSwitch = new("settled before the switch",
         $"every switch run reaches {Format.Percent(FitAccuracy)} training accuracy before the switch and stays there in ≥ {Format.Percent(StaysFittedShare)} of the epochs up to it",
-        d => ByReplicate(d.TrainingCurves(ScheduleKind.Switch).Select(c => c with { Curve = c.Curve.Where(e => e.Epoch < d.SwitchEpoch).ToList() }).ToList(),
-            d.SwitchEpoch, deadline: d.SwitchEpoch, "switch"));
+        d => d.TrainingCurves(ScheduleKind.Switch).Select(curves => ByReplicate(curves.Select(c => c with { Curve = c.Curve.Where(e => e.Epoch < d.SwitchEpoch).ToList() }).ToList(),
+            d.SwitchEpoch, deadline: d.SwitchEpoch, "switch")));
 
     /// <param name="deadline">Epochs completed by which a run must fit (an epoch's metrics have Epoch = completed − 1).</param>
     private static (PremiseVerdict, string) ByReplicate(IReadOnlyList<ReplicateCurve> curves, int length, int deadline, string what)
     {
-        if (curves.Count == 0) throw new MissingResultException($"no training curve of the {what} runs");
         var parts = new List<string>();
         int ok = 0;
         foreach (var (replicate, curve) in curves)
@@ -101,7 +96,7 @@ public static class Premises
             foreach (var id in children(d).Distinct())
             {
                 var changes = d.Variant.ChildrenById[id].Select(c => c.RelativeLossChangeOverLastQuarter).OfType<double>().ToList();
-                if (changes.Count == 0) throw new MissingResultException($"no training losses of the {id.Label} child");
+                if (changes.Count == 0) return Gap.Missing($"no training losses of the {id.Label} child");
                 var e = Estimate.FromReplicates(changes);
                 var verdict = OneSided.OutsideBand(e, ConvergedChange) switch
                 {
@@ -112,7 +107,7 @@ public static class Premises
                 if (verdict != PremiseVerdict.Met) parts.Add($"{id.Label}: {Format.Estimate(e, Pct)} ({(verdict == PremiseVerdict.Unmet ? "still moving" : "undecided")})");
                 worst = Worse(worst, verdict);
             }
-            return (worst, parts.Count == 0 ? "every child's last-quarter change lies within the band" : string.Join("; ", parts));
+            return Needed.Of((worst, parts.Count == 0 ? "every child's last-quarter change lies within the band" : string.Join("; ", parts)));
         });
 
     /// <summary>Model quality: the benign run's clean test accuracy at the end of stage 1 is at least <paramref name="minimum"/>
@@ -120,16 +115,14 @@ public static class Premises
     public static Premise ModelQuality(double minimum, string why) => new("model quality",
         $"the benign run's final clean accuracy is at least {Format.Percent(minimum)} ({why})",
         d =>
-        {
-            var e = ClaimData.Accuracy(d.Parents(ScheduleKind.Benign, d.FinalEpoch), robust: false);
-            var verdict = OneSided.Above(e, minimum) switch
+            from parents in d.Parents(ScheduleKind.Benign, d.FinalEpoch)
+            from e in ClaimData.Accuracy(parents, robust: false)
+            select (OneSided.Above(e, minimum) switch
             {
                 Decision.Supported => PremiseVerdict.Met,
                 Decision.Contradicted => PremiseVerdict.Unmet,
                 _ => PremiseVerdict.Undecided,
-            };
-            return (verdict, $"benign final clean accuracy {Format.Estimate(e, Pct)}");
-        });
+            }, $"benign final clean accuracy {Format.Estimate(e, Pct)}"));
 
     /// <summary>Enough replicates for the kernel permutation test to reach p ≤ 0.05: its smallest attainable p, 2 / C(n_a + n_b, n_b), at most 0.05.</summary>
     public static readonly Premise PermutationCanReachSignificance = new("enough replicates",
@@ -138,7 +131,7 @@ public static class Premises
         {
             int b = d.FinalKernelReplicates(ScheduleKind.Benign).Count, a = d.FinalKernelReplicates(ScheduleKind.Adversarial).Count;
             double smallest = DistancePermutationTest.SmallestP(a + b, b);
-            return (smallest <= 0.05 ? PremiseVerdict.Met : PremiseVerdict.Unmet, $"{b} benign and {a} AT replicates: smallest attainable p {Format.Number(smallest)}");
+            return Needed.Of((smallest <= 0.05 ? PremiseVerdict.Met : PremiseVerdict.Unmet, $"{b} benign and {a} AT replicates: smallest attainable p {Format.Number(smallest)}"));
         });
 
     private static PremiseVerdict Worse(PremiseVerdict a, PremiseVerdict b) =>

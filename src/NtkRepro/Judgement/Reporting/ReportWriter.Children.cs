@@ -26,11 +26,11 @@ public static partial class ReportWriter
                 var series = v.Children.Where(c => c.Parent == parent).GroupBy(c => c.Dynamics).OrderBy(g => g.Key).Select(g =>
                 {
                     var pts = g.GroupBy(c => c.SpawnEpoch).OrderBy(x => x.Key).Where(x => Plotted(x.Select(c => c.Eval), robust))
-                        .Select(x => (x.Key, ClaimData.Accuracy(x.Select(c => new ReplicateEval(c.Replicate, c.Eval)).ToList(), robust))).ToList();
+                        .Select(x => (x.Key, ClaimData.Accuracy(x.Select(c => new ReplicateEval(c.Replicate, c.Eval)).ToList(), robust).Value)).ToList();
                     return new Plots.Series(g.Key.Name(), pts.Select(p => p.Key).ToList(), pts.Select(p => p.Item2.Mean).ToList(), pts.Select(p => p.Item2.StandardError).ToList());
                 }).ToList();
                 var pp = v.Parents.Where(x => x.Schedule == parent).GroupBy(x => x.Epoch).OrderBy(x => x.Key).Where(x => Plotted(x.Select(y => y.Eval), robust))
-                    .Select(x => (x.Key, ClaimData.Accuracy(x.Select(y => new ReplicateEval(y.Replicate, y.Eval)).ToList(), robust))).ToList();
+                    .Select(x => (x.Key, ClaimData.Accuracy(x.Select(y => new ReplicateEval(y.Replicate, y.Eval)).ToList(), robust).Value)).ToList();
                 string parentLabel = $"{Schedule.Name(parent)} parent (no stage 2)";
                 series.Add(new Plots.Series(parentLabel, pp.Select(p => p.Key).ToList(), pp.Select(p => p.Item2.Mean).ToList(), pp.Select(p => p.Item2.StandardError).ToList()));
                 string name = $"{prefix}fig2-{Schedule.Name(parent)}-parent-{(robust ? "robust" : "clean")}.png";
@@ -87,7 +87,7 @@ public static partial class ReportWriter
     {
         if (robust && evals.FirstOrDefault(e => !e.Eval.RobustAccuracyValid) is { Eval: not null } bad)
             return $"invalid (replicate {bad.Replicate}: {bad.Eval.RobustAccuracyInvalidReason})";
-        return evals.All(e => e.Eval.CleanCorrect is not null) ? Format.Estimate(ClaimData.Accuracy(evals, robust), "%")
+        return evals.All(e => e.Eval.CleanCorrect is not null) ? Format.Estimate(ClaimData.Accuracy(evals, robust).Value, "%")
             : Format.Percent(evals.Average(e => robust ? e.Eval.RobustAccuracy : e.Eval.CleanAccuracy));
     }
 

@@ -67,9 +67,9 @@ public static partial class ReportWriter
         foreach (var g in runs)
         {
             var evals = v.FinalEvals(g.Key).Where(e => e.Eval.CleanCorrect is not null).ToList();
-            string clean = evals.Count > 0 ? Format.Estimate(ClaimData.Accuracy(evals, false), "%") : "—";
+            string clean = evals.Count > 0 ? Format.Estimate(ClaimData.Accuracy(evals, false).Value, "%") : "—";
             string robust = evals.Count == 0 ? "—"
-                : evals.All(e => e.Eval.RobustAccuracyValid) ? Format.Estimate(ClaimData.Accuracy(evals, true), "%") : "invalid (attack sanity failed)";
+                : evals.All(e => e.Eval.RobustAccuracyValid) ? Format.Estimate(ClaimData.Accuracy(evals, true).Value, "%") : "invalid (attack sanity failed)";
             Estimate At(Func<KernelSeries, double> f) => Estimate.FromReplicates(g.Select(s => f(s.Kernels!)).ToList());
             string Pair(Func<KernelPoint, double?> f) => g.Any(s => f(s.Kernels!.Checkpoints[0]) is null || f(s.Kernels!.Checkpoints[^1]) is null)
                 ? "not measured (the kernel points cover only some classes)"

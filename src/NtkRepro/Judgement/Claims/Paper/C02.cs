@@ -18,18 +18,21 @@ internal static class C02
         Tests: Run,
         Premises: [Premises.StageOneFit, Premises.PermutationCanReachSignificance]);
 
-    private static IReadOnlyList<TestResult> Run(ClaimData d)
+    private static Needed<IReadOnlyList<TestResult>> Run(ClaimData d)
     {
         var b = d.FinalKernelReplicates(ScheduleKind.Benign);
         var a = d.FinalKernelReplicates(ScheduleKind.Adversarial);
-        if (b.Count < 2 || a.Count < 2) throw new MissingResultException("the test needs final kernels of at least two replicates of each schedule");
+        if (b.Count < 2 || a.Count < 2) return Gap.Missing("the test needs final kernels of at least two replicates of each schedule");
         var refs = b.Select(r => new KernelRef(ScheduleKind.Benign, r, d.FinalEpoch)).Concat(a.Select(r => new KernelRef(ScheduleKind.Adversarial, r, d.FinalEpoch))).ToList();
-        var dist = new double[refs.Count, refs.Count];
-        for (int i = 0; i < refs.Count; i++)
-            for (int j = 0; j < refs.Count; j++)
-                dist[i, j] = i == j ? 0 : d.Distance(refs[i], refs[j]);
-        var result = DistancePermutationTest.Run(dist, b.Count);
-        var between = b.SelectMany(x => a.Select(y => d.Distance(new(ScheduleKind.Benign, x, d.FinalEpoch), new(ScheduleKind.Adversarial, y, d.FinalEpoch)))).ToList();
-        return [Tests.Permutation(new("between-minus-within", "between − within final-kernel distance"), result, between)];
+        return d.Distances(ClaimData.Among(refs)).Select(table =>
+        {
+            var dist = new double[refs.Count, refs.Count];
+            for (int i = 0; i < refs.Count; i++)
+                for (int j = 0; j < refs.Count; j++)
+                    dist[i, j] = i == j ? 0 : table[refs[i], refs[j]];
+            var result = DistancePermutationTest.Run(dist, b.Count);
+            var between = b.SelectMany(x => a.Select(y => table[new(ScheduleKind.Benign, x, d.FinalEpoch), new(ScheduleKind.Adversarial, y, d.FinalEpoch)])).ToList();
+            return (IReadOnlyList<TestResult>)[Tests.Permutation(new("between-minus-within", "between − within final-kernel distance"), result, between)];
+        });
     }
 }

@@ -17,9 +17,12 @@ internal static class C03
         Tests: d =>
         {
             double t = d.SpawnEpochs.Max();
-            return new[] { Dynamics.Linearized, Dynamics.Centered }.Select(dyn => Tests.Above(
-                new($"{dyn.Name()}-at-minus-benign-parent", $"{dyn.Name()}, spawn {Format.Number(t)}: AT − benign parent"),
-                ClaimData.AccuracyDifference(d.Children(ScheduleKind.Adversarial, t, dyn), d.Children(ScheduleKind.Benign, t, dyn), true, true), 0.05, Pct, direction: 0)).ToList();
+            return new[] { Dynamics.Linearized, Dynamics.Centered }.Select(dyn =>
+                from at in d.Children(ScheduleKind.Adversarial, t, dyn)
+                from benign in d.Children(ScheduleKind.Benign, t, dyn)
+                from difference in ClaimData.AccuracyDifference(at, benign, true, true)
+                select Tests.Above(new($"{dyn.Name()}-at-minus-benign-parent", $"{dyn.Name()}, spawn {Format.Number(t)}: AT − benign parent"),
+                    difference, 0.05, Pct, direction: 0)).All();
         },
         Premises: [Premises.ChildrenConverged(d => Latest(d, BenignAndAt, Dynamics.Linearized, Dynamics.Centered))]);
 }

@@ -15,14 +15,17 @@ internal static class C04
             "tested on the log scale (geometric mean over replicates)",
         Rule: "for both schedules, the geometric mean's upper 95% bound below 0.1 (contradicted if significantly above 1: no decay)",
         NotTestable: NotAt(),
-        Tests: d => BenignAndAt.Select(k => Tests.LogRatio(new($"{Name(k)}-late-over-initial-velocity", $"{Name(k)}: late/initial velocity"),
-            d.Series(k).Select(s => LateVelocities(d, s.Series).Max() / ClaimData.Velocity(s.Series, 0, 1)).ToList(), 0.1, below: true)).ToList(),
+        Tests: d => BenignAndAt.Select(k =>
+            from series in d.Series(k)
+            from ratios in series.Select(s => from late in LateVelocities(d, s.Series) from initial in ClaimData.Velocity(s.Series, 0, 1) select late.Max() / initial).All()
+            from test in Tests.LogRatio(new($"{Name(k)}-late-over-initial-velocity", $"{Name(k)}: late/initial velocity"), ratios, 0.1, below: true)
+            select test).All(),
         Premises: [Premises.StageOneFit]);
 
     /// <summary>One-epoch velocities v(a, a+1) measured with a ≥ 30% of stage 1 (the preset's kernel grid decides which a).</summary>
-    private static IReadOnlyList<double> LateVelocities(ClaimData d, KernelSeries s)
+    private static Needed<IReadOnlyList<double>> LateVelocities(ClaimData d, KernelSeries s)
     {
         var late = (s.OneEpochVelocities ?? []).Where(v => v.FromEpoch >= d.EpochAt(0.3) && v.ToEpoch <= d.FinalEpoch).Select(v => v.Value).ToList();
-        return late.Count > 0 ? late : throw new MissingResultException("the run has no one-epoch kernel interval after 30% of training");
+        return Needed.Where<IReadOnlyList<double>>(late, late.Count > 0, "the run has no one-epoch kernel interval after 30% of training");
     }
 }

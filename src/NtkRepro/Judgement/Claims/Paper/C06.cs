@@ -21,28 +21,28 @@ internal static class C06
         Premises: [Premises.SettledBeforeSwitch],
         Needs: ClaimNeeds.SwitchRun);
 
-    private static IReadOnlyList<TestResult> Run(ClaimData d)
+    private static Needed<IReadOnlyList<TestResult>> Run(ClaimData d) => d.Series(ScheduleKind.Switch).SelectMany(runs =>
     {
-        var runs = d.Series(ScheduleKind.Switch);
         int k = d.SwitchEpoch;
         var before = Enumerable.Range(Math.Max(0, k - 3), Math.Min(3, k)).ToList();
-        double V(ReplicateSeries s, int a) => ClaimData.Velocity(s.Series, a, a + 1);
-        double P(ReplicateSeries s, int a) => d.VelocityPerStep(ScheduleKind.Switch, s, a);
-        var tests = new List<TestResult>
+        // The ratios of one velocity measure per switch run: after the switch over the largest of the epochs before, and over the initial one.
+        Needed<IReadOnlyList<double>> AfterOverBefore(Func<ReplicateSeries, int, Needed<double>> v) => runs.Select(s =>
+            from after in v(s, k) from earlier in before.Select(a => v(s, a)).All() select after / earlier.Max()).All();
+        Needed<IReadOnlyList<double>> AfterOverInitial(Func<ReplicateSeries, int, Needed<double>> v) => runs.Select(s =>
+            from after in v(s, k) from initial in v(s, 0) select after / initial).All();
+        Needed<double> PerEpoch(ReplicateSeries s, int a) => ClaimData.Velocity(s.Series, a, a + 1);
+        Needed<double> PerStep(ReplicateSeries s, int a) => d.VelocityPerStep(ScheduleKind.Switch, s, a);
+        var perEpoch = new[]
         {
-            Tests.LogRatio(new("after-over-largest-before", "after / largest of the 3 epochs before"), runs.Select(s => V(s, k) / before.Max(a => V(s, a))).ToList(), 1.5, below: false),
-            Tests.LogRatio(new("after-over-initial", "after / initial (epoch 0–1)"), runs.Select(s => V(s, k) / V(s, 0)).ToList(), 0.25, below: true),
-        };
-        try
+            AfterOverBefore(PerEpoch).SelectMany(r => Tests.LogRatio(new("after-over-largest-before", "after / largest of the 3 epochs before"), r, 1.5, below: false)),
+            AfterOverInitial(PerEpoch).SelectMany(r => Tests.LogRatio(new("after-over-initial", "after / initial (epoch 0–1)"), r, 0.25, below: true)),
+        }.All();
+        // Curves without step counts: the per-step explanation is left out (from the first ratio that cannot be read on); the per-epoch tests decide alone.
+        var perStep = new[]
         {
-            tests.Add(Tests.Shown(Tests.LogRatio(new("after-over-largest-before-per-step", "after / largest before, per SGD step"),
-                runs.Select(s => P(s, k) / before.Max(a => P(s, a))).ToList(), 1.5, below: false)));
-            tests.Add(Tests.Shown(Tests.LogRatio(new("after-over-initial-per-step", "after / initial, per SGD step"), runs.Select(s => P(s, k) / P(s, 0)).ToList(), 0.25, below: true)));
-        }
-        catch (MissingResultException)
-        {
-            // Curves without step counts: the per-step explanation is left out; the per-epoch tests decide alone.
-        }
-        return tests;
-    }
+            AfterOverBefore(PerStep).SelectMany(r => Tests.LogRatio(new("after-over-largest-before-per-step", "after / largest before, per SGD step"), r, 1.5, below: false)),
+            AfterOverInitial(PerStep).SelectMany(r => Tests.LogRatio(new("after-over-initial-per-step", "after / initial, per SGD step"), r, 0.25, below: true)),
+        }.TakeWhile(t => t.IsPresent).Select(t => Tests.Shown(t.Value)).ToList();
+        return perEpoch.Select(tests => (IReadOnlyList<TestResult>)[.. tests, .. perStep]);
+    });
 }

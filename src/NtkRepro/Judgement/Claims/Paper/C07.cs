@@ -30,37 +30,43 @@ internal static class C07
         Premises: [Premises.SettledBeforeSwitch],
         Needs: ClaimNeeds.SwitchRun);
 
-    private static IReadOnlyList<TestResult> Run(ClaimData d)
+    private static Needed<IReadOnlyList<TestResult>> Run(ClaimData d) => d.Series(ScheduleKind.Switch).SelectMany(series =>
     {
         var groups = new Dictionary<ScheduleKind, IReadOnlyList<int>>
         {
-            [ScheduleKind.Switch] = d.Series(ScheduleKind.Switch).Select(s => s.Replicate).ToList(),
+            [ScheduleKind.Switch] = series.Select(s => s.Replicate).ToList(),
             [ScheduleKind.Benign] = d.FinalKernelReplicates(ScheduleKind.Benign),
             [ScheduleKind.Adversarial] = d.FinalKernelReplicates(ScheduleKind.Adversarial),
         };
         if (groups[ScheduleKind.Benign].Count < 3 || groups[ScheduleKind.Adversarial].Count < 3 || groups[ScheduleKind.Switch].Count < 2)
-            throw new MissingResultException("the permutation test's jackknife needs final kernels of three replicates of each schedule and two switch runs");
+            return Gap.Missing("the permutation test's jackknife needs final kernels of three replicates of each schedule and two switch runs");
         // The reference kernels pooled, benign first: a relabelling assigns them to "benign" and "AT" anew.
         var pooled = BenignAndAt.SelectMany(k => groups[k].Select(r => new KernelRef(k, r, d.FinalEpoch))).ToList();
+        var switches = groups[ScheduleKind.Switch].SelectMany(r => new[] { d.SwitchEpoch, (double)d.FinalEpoch }.Select(e => new KernelRef(ScheduleKind.Switch, r, e)));
+        return d.Distances(ClaimData.Among(pooled).Concat(ClaimData.Across(switches, pooled))).Select(table => Decide(d, groups, pooled, table));
+    });
+
+    private static IReadOnlyList<TestResult> Decide(ClaimData d, IReadOnlyDictionary<ScheduleKind, IReadOnlyList<int>> groups, IReadOnlyList<KernelRef> pooled, DistanceTable table)
+    {
         int benign = groups[ScheduleKind.Benign].Count, n = pooled.Count;
         var switchRuns = groups[ScheduleKind.Switch].Select((_, i) => i).ToList();
         var reference = new double[n, n];
         for (int i = 0; i < n; i++)
             for (int j = i + 1; j < n; j++)
-                reference[i, j] = reference[j, i] = d.Distance(pooled[i], pooled[j]);
+                reference[i, j] = reference[j, i] = table[pooled[i], pooled[j]];
         double Within(IReadOnlyList<int> g) => g.SelectMany((a, i) => g.Skip(i + 1).Select(b => reference[a, b])).Average();
         TestResult Towards(TestName name, double epoch, ScheduleKind near, ScheduleKind far)
         {
             var estimate = ClaimData.Jackknife(groups, ScheduleKind.Switch, g =>
             {
-                double bias = (d.WithinDistance(far, g[far]) - d.WithinDistance(near, g[near])) / 2;
+                double bias = (table.Within(far, g[far]) - table.Within(near, g[near])) / 2;
                 return g[ScheduleKind.Switch].Select(r =>
                 {
                     var x = new KernelRef(ScheduleKind.Switch, r, epoch);
-                    return MeanTo(d, x, far, g[far]) - MeanTo(d, x, near, g[near]) - bias;
+                    return table.MeanTo(x, far, g[far]) - table.MeanTo(x, near, g[near]) - bias;
                 }).ToList();
             });
-            var toSwitch = groups[ScheduleKind.Switch].Select(r => pooled.Select(p => d.Distance(new KernelRef(ScheduleKind.Switch, r, epoch), p)).ToArray()).ToArray();
+            var toSwitch = groups[ScheduleKind.Switch].Select(r => pooled.Select(p => table[new KernelRef(ScheduleKind.Switch, r, epoch), p]).ToArray()).ToArray();
             // The estimate's statistic over given switch runs and reference groups (pooled indices).
             double Statistic(IReadOnlyList<int> runs, IReadOnlyList<int> nearGroup, IReadOnlyList<int> farGroup) =>
                 runs.Average(r => farGroup.Average(i => toSwitch[r][i]) - nearGroup.Average(i => toSwitch[r][i])) - (Within(farGroup) - Within(nearGroup)) / 2;

@@ -17,9 +17,10 @@ internal static class C09
         NotTestable: NotAt(),
         Tests: d =>
         {
-            Estimate Mean(ScheduleKind k) => PerReplicate(d.Series(k).Select(s => From(d, s.Series, 0.2).Average(c => c.EffectiveRank)));
-            return [Tests.OutsideBand(new("at-over-benign-effective-rank", "AT / benign effective rank − 1"),
-                Estimate.RelativeDifference(Mean(ScheduleKind.Adversarial), Mean(ScheduleKind.Benign)), 0.1)];
+            Needed<Estimate> Mean(ScheduleKind k) => d.Series(k).Select(series => PerReplicate(series.Select(s => From(d, s.Series, 0.2).Average(c => c.EffectiveRank))));
+            return from at in Mean(ScheduleKind.Adversarial)
+                   from benign in Mean(ScheduleKind.Benign)
+                   select (IReadOnlyList<TestResult>)[Tests.OutsideBand(new("at-over-benign-effective-rank", "AT / benign effective rank − 1"), Estimate.RelativeDifference(at, benign), 0.1)];
         },
         Premises: [Premises.StageOneFit]);
 }

@@ -19,15 +19,16 @@ internal static class C11
         Tests: Run,
         Premises: [Premises.ChildrenConverged(d => EverySpawn(d, ScheduleKind.Benign, Dynamics.Centered))]);
 
-    private static IReadOnlyList<TestResult> Run(ClaimData d)
+    private static Needed<IReadOnlyList<TestResult>> Run(ClaimData d)
     {
         var spawns = d.SpawnEpochs;
-        if (spawns.Count < 2) throw new MissingResultException("needs centered children at two spawn epochs or more");
+        if (spawns.Count < 2) return Gap.Missing("needs centered children at two spawn epochs or more");
         double meanRank = (spawns.Count - 1) / 2.0;
         double sxx = Enumerable.Range(0, spawns.Count).Sum(i => (i - meanRank) * (i - meanRank));
         var weights = Enumerable.Range(0, spawns.Count).Select(i => (spawns.Count - 1) * (i - meanRank) / sxx).ToList();
-        var figures = spawns.Select(t => d.Children(ScheduleKind.Benign, t, Dynamics.Centered)).ToList();
-        return [Tests.Above(new("fitted-gain-over-spawn-epochs", $"fitted gain, spawn {Format.Number(spawns[0])} → {Format.Number(spawns[^1])} ({spawns.Count} spawn epochs)"),
-            ClaimData.Trend(figures, weights, figures.Select(_ => true).ToList()), 0.05, Pct, direction: 0)];
+        return from figures in spawns.Select(t => d.Children(ScheduleKind.Benign, t, Dynamics.Centered)).All()
+               from trend in ClaimData.Trend(figures, weights, figures.Select(_ => true).ToList())
+               select (IReadOnlyList<TestResult>)[Tests.Above(new("fitted-gain-over-spawn-epochs",
+                   $"fitted gain, spawn {Format.Number(spawns[0])} → {Format.Number(spawns[^1])} ({spawns.Count} spawn epochs)"), trend, 0.05, Pct, direction: 0)];
     }
 }

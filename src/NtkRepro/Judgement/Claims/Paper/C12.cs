@@ -17,13 +17,15 @@ internal static class C12
         Tests: d =>
         {
             double t = d.SpawnEpochs.Max();
-            var child = d.Children(ScheduleKind.Adversarial, t, Dynamics.Centered);
-            var parent = d.Parents(ScheduleKind.Adversarial, t);
-            return
-            [
-                Tests.Above(new("robust-child-minus-parent", "robust: child − parent"), ClaimData.AccuracyDifference(child, parent, true, true), 0, Pct),
-                Tests.Above(new("clean-parent-minus-child", "clean: parent − child"), ClaimData.AccuracyDifference(parent, child, false, false), 0, Pct),
-            ];
+            return from child in d.Children(ScheduleKind.Adversarial, t, Dynamics.Centered)
+                   from parent in d.Parents(ScheduleKind.Adversarial, t)
+                   from robust in ClaimData.AccuracyDifference(child, parent, true, true)
+                   from clean in ClaimData.AccuracyDifference(parent, child, false, false)
+                   select (IReadOnlyList<TestResult>)
+                   [
+                       Tests.Above(new("robust-child-minus-parent", "robust: child − parent"), robust, 0, Pct),
+                       Tests.Above(new("clean-parent-minus-child", "clean: parent − child"), clean, 0, Pct),
+                   ];
         },
         Premises: [Premises.ChildrenConverged(d => Latest(d, [ScheduleKind.Adversarial], Dynamics.Centered))]);
 }

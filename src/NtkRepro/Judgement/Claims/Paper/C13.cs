@@ -17,8 +17,10 @@ internal static class C13
         {
             double t = d.SpawnEpochs.Max();
             return BenignAndAt.SelectMany(p => new[] { Dynamics.Standard, Dynamics.Linearized }.Select(other =>
-                Tests.Above(new($"{Name(p)}-parent-centered-minus-{other.Name()}", $"{Name(p)} parent: centered − {other.Name()}"),
-                    ClaimData.AccuracyDifference(d.Children(p, t, Dynamics.Centered), d.Children(p, t, other), true, true), 0.05, Pct, direction: 0))).ToList();
+                from centered in d.Children(p, t, Dynamics.Centered)
+                from others in d.Children(p, t, other)
+                from difference in ClaimData.AccuracyDifference(centered, others, true, true)
+                select Tests.Above(new($"{Name(p)}-parent-centered-minus-{other.Name()}", $"{Name(p)} parent: centered − {other.Name()}"), difference, 0.05, Pct, direction: 0))).All();
         },
         Premises: [Premises.ChildrenConverged(d => Latest(d, BenignAndAt, DynamicsKind.All.ToArray()))]);
 }

@@ -19,15 +19,18 @@ internal static class C14
         Premises: [Premises.ChildrenConverged(d => EverySpawn(d, ScheduleKind.Benign, Dynamics.Linearized))],
         RadiusIndependent: true);
 
-    private static IReadOnlyList<TestResult> Run(ClaimData d)
+    private static Needed<IReadOnlyList<TestResult>> Run(ClaimData d)
     {
         var spawns = d.SpawnEpochs;
-        if (spawns.Count < 2) throw new MissingResultException("needs linearized children at two spawn epochs or more");
-        var byReplicate = spawns.SelectMany(t => d.Children(ScheduleKind.Benign, t, Dynamics.Linearized).Select(c => (t, c.Replicate, c.Eval.FirstOrderRatio)))
-            .Where(x => x.FirstOrderRatio is not null).GroupBy(x => x.Replicate)
-            .Where(g => g.Any(x => x.t == spawns[^1]) && g.Any(x => x.t != spawns[^1]))
-            .Select(g => g.Single(x => x.t == spawns[^1]).FirstOrderRatio!.Value / g.Where(x => x.t != spawns[^1]).Max(x => x.FirstOrderRatio!.Value)).ToList();
-        if (byReplicate.Count == 0) throw new MissingResultException("no replicate has ‖Δf‖²/‖f0‖² defined at the latest and an earlier spawn epoch");
-        return [Tests.LogRatio(new("latest-over-largest-earlier", "latest / largest earlier ratio"), byReplicate, 0.5, below: true)];
+        if (spawns.Count < 2) return Gap.Missing("needs linearized children at two spawn epochs or more");
+        return spawns.Select(t => d.Children(ScheduleKind.Benign, t, Dynamics.Linearized)).All().SelectMany(children =>
+        {
+            var byReplicate = spawns.Zip(children).SelectMany(x => x.Second.Select(c => (t: x.First, c.Replicate, c.Eval.FirstOrderRatio)))
+                .Where(x => x.FirstOrderRatio is not null).GroupBy(x => x.Replicate)
+                .Where(g => g.Any(x => x.t == spawns[^1]) && g.Any(x => x.t != spawns[^1]))
+                .Select(g => g.Single(x => x.t == spawns[^1]).FirstOrderRatio!.Value / g.Where(x => x.t != spawns[^1]).Max(x => x.FirstOrderRatio!.Value)).ToList();
+            if (byReplicate.Count == 0) return Gap.Missing("no replicate has ‖Δf‖²/‖f0‖² defined at the latest and an earlier spawn epoch");
+            return Tests.LogRatio(new("latest-over-largest-earlier", "latest / largest earlier ratio"), byReplicate, 0.5, below: true).Select(t => (IReadOnlyList<TestResult>)[t]);
+        });
     }
 }

@@ -21,18 +21,18 @@ internal static class C17
 
     /// <summary>
     /// C17's rows: one per claim reproduced at 4/255 (its 8/255 verdict, decided across the J claims
-    /// compared), and one per claim that could not be compared, naming why. It never throws for a
-    /// claim's state at 8/255: only a missing 8/255 variant or a missing 4/255 verdict make it not run.
+    /// compared), and one per claim that could not be compared, naming why. A claim's state
+    /// at 8/255 never makes it not run: only a missing 8/255 variant or a missing 4/255 verdict do.
     /// </summary>
-    private static IReadOnlyList<TestResult> HoldsAtLargerRadius(ClaimData d)
+    private static Needed<IReadOnlyList<TestResult>> HoldsAtLargerRadius(ClaimData d)
     {
         var v = d.Variant.Variant;
-        if (v.Epsilon255 != 4) throw new MissingResultException("C17 is judged on the ε = 4/255 variant, against the 8/255 one");
-        var at8 = d.Results.Variants.FirstOrDefault(x => x.Variant == v with { Epsilon255 = 8 })
-                  ?? throw new MissingResultException("this preset runs no ε = 8/255 variant");
+        if (v.Epsilon255 != 4) return Gap.Missing("C17 is judged on the ε = 4/255 variant, against the 8/255 one");
+        var at8 = d.Results.Variants.FirstOrDefault(x => x.Variant == v with { Epsilon255 = 8 });
+        if (at8 is null) return Gap.Missing("this preset runs no ε = 8/255 variant");
         var at4 = ClaimRegistry.All.Where(c => c.Id != "C17").Select(c => (Claim: c, At4: c.Evaluate(d.Results, d.Variant))).ToList();
         if (!d.Results.Progress.Complete && at4.Any(x => x.At4.Verdict == Verdict.NotRun))
-            throw new MissingResultException($"{string.Join(", ", at4.Where(x => x.At4.Verdict == Verdict.NotRun).Select(x => x.Claim.Id))} not run yet at 4/255");
+            return Gap.Missing($"{string.Join(", ", at4.Where(x => x.At4.Verdict == Verdict.NotRun).Select(x => x.Claim.Id))} not run yet at 4/255");
         var reproduced = at4.Where(x => x.At4.Verdict == Verdict.Reproduced).ToList();
         var rows = new List<TestResult>();
         TestResult Row(string name, Decision decision, string interval, Estimate? e = null, string unit = "") =>
@@ -61,7 +61,7 @@ internal static class C17
             rows.Add(Row($"{c.Id}: not compared", Decision.Undecided,
                 at.MaskingSuspected ? "masking suspected at 8/255" : $"{VerdictText.Of(at.Verdict)} at 8/255: {at.Measured}"));
         if (!rows.Any(r => r.Deciding))
-            throw new NotTestableException(reproduced.Count == 0
+            return Gap.NotTestable(reproduced.Count == 0
                 ? "no claim is reproduced at 4/255, so there is nothing to hold at 8/255"
                 : $"none of the claims reproduced at 4/255 can be compared at 8/255: {string.Join("; ", rows.Select(r => $"{r.Name} ({r.Interval})"))}");
         return rows;

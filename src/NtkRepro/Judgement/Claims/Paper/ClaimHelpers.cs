@@ -38,14 +38,5 @@ internal static class ClaimHelpers
 
     internal static IEnumerable<ChildId> SectionSeven(ClaimData d) => d.Variant.FixedKernel.Select(c => c.Id).Distinct();
 
-    /// <summary>
-    /// The bias of a mean distance to a group of kernels: with S = ½‖K̂₁ − K̂₂‖², the mean S from a
-    /// kernel to a group's replicates is, in expectation, half the group's spread W above the
-    /// distance to its mean kernel; the difference of two such means carries ½(W_a − W_b) even when
-    /// the kernel is equally far from both means. Subtracted, the comparison is unbiased.
-    /// </summary>
-    internal static double MeanTo(ClaimData d, KernelRef x, ScheduleKind kind, IReadOnlyList<int> reps) =>
-        reps.Average(r => d.Distance(x, new KernelRef(kind, r, d.FinalEpoch)));
-
     internal static TestResult Shown(TestResult t) => Tests.Shown(t);
 }
