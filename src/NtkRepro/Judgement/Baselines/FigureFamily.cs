@@ -30,6 +30,21 @@ public sealed record FigureFamily(string Key, FigureKind Kind)
     private static string Schedule(string[] parts) => parts.Length > 2 ? parts[2] : "";
 
     /// <summary>
+    /// A cross-run distance's replicate values share runs: replicate i's is its mean distance to
+    /// the other runs, so each pair of runs enters two values, and their spread understates the
+    /// mean's. The delete-one jackknife of a mean over pairs is 2(n − 1)/(n − 2) times that spread's
+    /// standard error; with two runs a within-schedule figure has one pair and no spread at all.
+    /// </summary>
+    public static bool SharesRuns(Figure f) => f.Name.Contains(".kernels.", StringComparison.Ordinal);
+
+    /// <summary>What a figure's replicate standard deviation is multiplied by to give its noise: 1, or the pairs' jackknife factor; NaN where it cannot be measured.</summary>
+    public static double Inflation(Figure f)
+    {
+        int n = f.PerReplicate.Count;
+        return !SharesRuns(f) ? 1 : n >= 3 ? 2.0 * (n - 1) / (n - 2) : double.NaN;
+    }
+
+    /// <summary>
     /// The shape of a figure's replicate variance within its family: p(1 − p) for an accuracy
     /// (a binomial-like disagreement between models; p kept off 0 and 1), the squared mean for
     /// kernel figures, ranks and losses (a relative spread), 1 for a claim's statistics.

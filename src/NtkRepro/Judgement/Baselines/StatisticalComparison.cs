@@ -16,6 +16,9 @@ namespace NtkRepro.Judgement.Baselines;
 /// of the family's own mean correlation and the variant's pooled one, at 1 − 0.025/(2F) for F
 /// families: a shift of a few points shared by many figures fails though each is within its tolerance.</item>
 /// </list>
+/// A cross-run distance's replicate spread is scaled by its jackknife factor
+/// (<see cref="FigureFamily.Inflation"/>); with fewer than three runs it has no measurable noise and
+/// is not compared statistically (the exact mode still compares it).
 /// </summary>
 public sealed class StatisticalComparison
 {
@@ -36,21 +39,21 @@ public sealed class StatisticalComparison
         {
             var members = g.ToList();
             double ss = 0, dof = 0;
-            foreach (var f in members.Where(f => f.PerReplicate.Count >= 2))
+            foreach (var f in members.Where(f => f.PerReplicate.Count >= 2 && Comparable(f)))
             {
                 double w = FigureFamily.Weight(f.Kind, f.Mean);
                 if (!(w > 0)) continue;
-                double m = Center(f);
-                ss += f.PerReplicate.Sum(x => (x - m) * (x - m)) / w;
+                double m = Center(f), inflation = FigureFamily.Inflation(f);
+                ss += inflation * inflation * f.PerReplicate.Sum(x => (x - m) * (x - m)) / w;
                 dof += f.PerReplicate.Count - 1;
             }
             double pooled = dof > 0 ? ss / dof : double.NaN;
             foreach (var f in members)
             {
                 int n = f.PerReplicate.Count;
-                double own = n >= 2 ? Estimate.FromReplicates(f.PerReplicate).StandardError * Math.Sqrt(n) : double.NaN;
+                double own = n >= 2 ? Estimate.FromReplicates(f.PerReplicate).StandardError * Math.Sqrt(n) * FigureFamily.Inflation(f) : double.NaN;
                 double model = dof > 0 ? Math.Sqrt(pooled * FigureFamily.Weight(f.Kind, f.Mean)) : double.NaN;
-                double sigma = double.IsNaN(own) ? model : double.IsNaN(model) ? own : Math.Max(own, model);
+                double sigma = !Comparable(f) ? double.NaN : double.IsNaN(own) ? model : double.IsNaN(model) ? own : Math.Max(own, model);
                 double d = dof > 0 ? dof : n - 1;
                 _scale[f.Name] = new Scale(sigma, d, n, own);
             }
@@ -66,6 +69,9 @@ public sealed class StatisticalComparison
 
     public int FamilyCount => _family.Values.Select(f => f.Key).Distinct().Count();
 
+    /// <summary>Whether the baseline measures a noise for the figure: not a cross-run distance of fewer than three runs.</summary>
+    private static bool Comparable(Figure f) => !double.IsNaN(FigureFamily.Inflation(f));
+
     /// <summary>The tolerance of one figure (the half-width its difference may reach), for the table and for planted-shift tests.</summary>
     public double Tolerance(string name, int receivedReplicates, int comparisons)
     {
@@ -79,7 +85,7 @@ public sealed class StatisticalComparison
 
     public IEnumerable<ComparisonRow> Figures(FigureSet received)
     {
-        var compared = received.Figures.Where(f => _baseline.ContainsKey(f.Name)).ToList();
+        var compared = received.Figures.Where(f => _baseline.ContainsKey(f.Name) && Comparable(_baseline[f.Name])).ToList();
         int m = Math.Max(1, compared.Count);
         var rows = new List<ComparisonRow>();
         foreach (var x in compared)
