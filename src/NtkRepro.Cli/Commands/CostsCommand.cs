@@ -24,6 +24,11 @@ public static class CostsCommand
         plan.AddTo(command);
         command.Options.Add(device);
         command.Options.Add(threads);
+        var addMissing = new Option<bool>("--add-missing")
+        {
+            Description = "Keep the preset's kept costs and add only the classes they lack (a new step kind), scaled to the kept machine by the two calibrations",
+        };
+        command.Options.Add(addMissing);
         command.SetAction(parse => CliAction.Run(parse.InvocationConfiguration.Error, () =>
         {
             int stepThreads = parse.GetValue(threads) ?? 1;
@@ -41,6 +46,8 @@ public static class CostsCommand
                 return watch.Elapsed.TotalSeconds;
             }).Order().ToList();
             var costs = StepCosts.Measure(thePlan, store, $"{CpuRuntimeSetup.Settings.Cpu}, {stepThreads} torch thread(s) per step", Calibration.Seconds(dev), launches[1]);
+            if (parse.GetValue(addMissing))
+                costs = (StepCosts.Kept(thePlan.Preset.Name) ?? throw new ArgumentException($"--add-missing: preset '{thePlan.Preset.Name}' keeps no costs to add to")).WithMissing(costs);
             parse.InvocationConfiguration.Output.Write(Json.Serialize(costs));
             return ExitCode.Success;
         }));

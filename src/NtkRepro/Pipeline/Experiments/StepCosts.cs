@@ -55,6 +55,20 @@ public sealed record StepCosts(string Preset, string Machine, double Calibration
         return new StepCosts(plan.Preset.Name, machine, calibrationSeconds, launchSeconds, seconds);
     }
 
+    /// <summary>
+    /// These costs with the classes they lack taken from <paramref name="measured"/>, each scaled
+    /// to this machine by the two calibrations (a new step kind measured on another machine): the
+    /// classes already kept stay as they were measured.
+    /// </summary>
+    public StepCosts WithMissing(StepCosts measured)
+    {
+        double scale = measured.CalibrationSeconds > 0 && CalibrationSeconds > 0 ? CalibrationSeconds / measured.CalibrationSeconds : 1;
+        var seconds = new Dictionary<string, double>(Seconds);
+        foreach (var (key, value) in measured.Seconds)
+            seconds.TryAdd(key, value * scale);
+        return this with { Seconds = seconds };
+    }
+
     private static IReadOnlyList<double>? EpochSeconds(ArtifactStore store, PlanStep step)
     {
         if (step.Work is not (Stage1Work or Stage2Work)) return null;

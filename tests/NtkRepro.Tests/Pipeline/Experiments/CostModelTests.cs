@@ -125,6 +125,16 @@ public class CostModelTests
     }
 
     [Fact]
+    public void MissingClassesAreAddedScaledByTheCalibrationsAndKeptOnesStay()
+    {
+        var kept = new StepCosts("p", "fast machine", 1.0, 0.5, new Dictionary<string, double> { ["a"] = 10, ["b"] = 20 });
+        var measured = new StepCosts("p", "slow machine", 2.5, 0.9, new Dictionary<string, double> { ["a"] = 99, ["c"] = 5 });
+        var merged = kept.WithMissing(measured);
+        Assert.Equal(new Dictionary<string, double> { ["a"] = 10, ["b"] = 20, ["c"] = 2 }, merged.Seconds);
+        Assert.Equal(("fast machine", 1.0, 0.5), (merged.Machine, merged.CalibrationSeconds, merged.LaunchSeconds));
+    }
+
+    [Fact]
     public void TheMiniPresetKeepsCostsThatCoverEveryClassOfItsPlan()
     {
         var mini = Planner.For(Presets.Mini);
