@@ -76,8 +76,12 @@ public static class ResultsCollector
         }
         var eigen = Done<EigenWork>().SelectMany(s => EigenStep.Kind.Read(plan, store, s.Step)).ToList();
         var distances = Done<KernelDistancesWork>().SelectMany(s => KernelDistancesStep.Kind.Read(plan, store, s.Step)).ToList();
-        var measures = steps.Where(s => done[s.Key] && StepKinds.Data.Of(s) is IRunAnalysis)
-            .SelectMany(s => ((IRunAnalysis)StepKinds.Data.Of(s)).Measures(plan, store, s)).ToList();
+        var measures = (from s in steps
+                        where done[s.Key]
+                        let analysis = StepKinds.Data.Of(s) as IRunAnalysis
+                        where analysis is not null
+                        from m in analysis.Measures(plan, store, s)
+                        select m).ToList();
         var reduced = plan.Preset.ReducedScopeOf(v);
         var scope = new VariantScope(plan.Preset.SchedulesOf(v), plan.Preset.FixedKernelOf(v) is not null,
             plan.Preset.EigenImages is not null && reduced is null, reduced?.ToString() ?? "the whole protocol");
