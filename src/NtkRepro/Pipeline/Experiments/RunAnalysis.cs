@@ -39,14 +39,11 @@ public abstract record RunAnalysisWork(Variant V, int R, ScheduleKind Schedule) 
 
 /// <summary>
 /// What an analysis reads of its run, on the device the step runs on: the kernels at each
-/// checkpoint (trace kernel in float64, with the points' labels) and the run's folder.
+/// checkpoint (trace kernel in float64, with the points' labels).
 /// </summary>
-public sealed class RunInput(StepContext context, StepRef<Stage1Work> run, StepRef<KernelsWork> kernels)
+public sealed class RunInput(StepContext context, StepRef<KernelsWork> kernels)
 {
-    public StepRef<Stage1Work> Run => run;
-    public Device Device => context.Device;
     public IReadOnlyList<double> KernelEpochs => kernels.Work.Epochs;
-    public string RunPath => context.PathOf(run.Step);
 
     /// <summary>The trace kernel at a checkpoint, in the caller's dispose scope, and the labels of its points.</summary>
     public (Tensor Trace, IReadOnlyList<long> Labels) Kernel(double epoch)
@@ -80,10 +77,10 @@ public abstract class RunAnalysisStep<TWork> : StepKind<TWork, IReadOnlyList<Run
 
     protected override void Run(StepContext context, PlanStep step, TWork work)
     {
-        var (run, kernels) = Reads(context.Plan, step);
+        var kernels = Reads(context.Plan, step).Kernels;
         List<RunMeasure> measures;
         using (torch.NewDisposeScope())
-            measures = Measure(new RunInput(context, run, kernels), work).Select(m => new RunMeasure(Name, work.Schedule, work.R, m.Figure, m.Value)).ToList();
+            measures = Measure(new RunInput(context, kernels), work).Select(m => new RunMeasure(Name, work.Schedule, work.R, m.Figure, m.Value)).ToList();
         AtomicFile.WriteJson(Outputs(context.Plan, context.Store, step, work)[0], measures);
     }
 
