@@ -2,9 +2,13 @@ using System.Text;
 
 namespace NtkRepro.Judgement.Baselines;
 
-/// <summary>The outcome of comparing a received snapshot with its baseline: every flagged row, the mode and why, and a summary.</summary>
+/// <summary>
+/// The outcome of comparing a received snapshot with its baseline: every flagged row, the mode and
+/// why, and a summary. <paramref name="FiguresNotCompared"/> counts the figures both sides have that
+/// the statistical mode cannot judge (a cross-run distance whose baseline has fewer than three runs).
+/// </summary>
 public sealed record ComparisonReport(string Preset, ComparisonMode Mode, string ModeReason, Fingerprint? BaselineFingerprint, Fingerprint? ReceivedFingerprint,
-    IReadOnlyList<ComparisonRow> Rows, int FiguresCompared, int VerdictsCompared, int Families)
+    IReadOnlyList<ComparisonRow> Rows, int FiguresCompared, int FiguresNotCompared, int VerdictsCompared, int Families)
 {
     public bool Matches => Rows.All(r => !r.Fails);
 
@@ -19,7 +23,8 @@ public sealed record ComparisonReport(string Preset, ComparisonMode Mode, string
         int borderline = Rows.Count(r => !r.Fails);
         string scope = Mode == ComparisonMode.Exact
             ? $"{FiguresCompared} figures and {VerdictsCompared} verdicts compared bit for bit"
-            : $"{FiguresCompared} figures in {Families} families and {VerdictsCompared} verdicts compared with the baseline's noise";
+            : $"{FiguresCompared} figures in {Families} families and {VerdictsCompared} verdicts compared with the baseline's noise" +
+              (FiguresNotCompared > 0 ? $" ({FiguresNotCompared} cross-run distance(s) of fewer than three runs not compared: the baseline measures no noise for them)" : "");
         return $"preset '{Preset}', {Mode.ToString().ToLowerInvariant()} mode ({ModeReason}): {scope}; " +
                $"{figures} figure(s) differ, {families} famil{(families == 1 ? "y" : "ies")} shifted, {presence} figure(s) on one side only, " +
                $"{verdicts} verdict change(s) fail, {borderline} borderline: {(Matches ? "MATCH" : "MISMATCH")}";

@@ -46,8 +46,10 @@ public static class SnapshotComparison
         var stats = mode == ComparisonMode.Exact ? null : new StatisticalComparison(baseline);
         rows.AddRange(mode == ComparisonMode.Exact ? ExactComparison.Figures(baseline, received) : stats!.Figures(received));
         rows.AddRange(mode == ComparisonMode.Exact ? ExactComparison.Verdicts(baseline, received) : VerdictChanges.Compare(baseline, received));
+        int common = received.Figures.Count(f => names.Contains(f.Name));
+        int compared = stats?.ComparedCount(received) ?? common;
         return new ComparisonReport(received.Preset, mode, reason, baseline.Fingerprint, received.Fingerprint, rows,
-            received.Figures.Count(f => names.Contains(f.Name)), received.Verdicts.Count, stats?.FamilyCount ?? 0);
+            compared, common - compared, received.Verdicts.Count, stats?.FamilyCount ?? 0);
     }
 
     public static (ComparisonMode, string) ModeOf(Fingerprint? baseline, Fingerprint? received)

@@ -69,6 +69,9 @@ public sealed class StatisticalComparison
 
     public int FamilyCount => _family.Values.Select(f => f.Key).Distinct().Count();
 
+    /// <summary>The received figures this mode compares: those the baseline has and measures a noise for.</summary>
+    public int ComparedCount(FigureSet received) => received.Figures.Count(f => _baseline.TryGetValue(f.Name, out var b) && Comparable(b));
+
     /// <summary>Whether the baseline measures a noise for the figure: not a cross-run distance of fewer than three runs.</summary>
     private static bool Comparable(Figure f) => !double.IsNaN(FigureFamily.Inflation(f));
 
@@ -85,7 +88,7 @@ public sealed class StatisticalComparison
 
     public IEnumerable<ComparisonRow> Figures(FigureSet received)
     {
-        var compared = received.Figures.Where(f => _baseline.ContainsKey(f.Name) && Comparable(_baseline[f.Name])).ToList();
+        var compared = received.Figures.Where(f => _baseline.TryGetValue(f.Name, out var b) && Comparable(b)).ToList();
         int m = Math.Max(1, compared.Count);
         var rows = new List<ComparisonRow>();
         foreach (var x in compared)

@@ -35,4 +35,7 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
 
     /// <summary>The module whose state is a checkpoint of this classifier.</summary>
     public abstract nn.Module CheckpointModule { get; }
+
+    /// <summary>The child as a first-order Taylor model of its parent, or null when it is not one.</summary>
+    public virtual ITaylorModel? Taylor => null;
 }

@@ -9,7 +9,7 @@ namespace NtkRepro.Numerics.Linearization;
 /// parent. The parent θt (parameters and BN statistics) is a frozen private copy; the trainable
 /// θ starts at θt. One forward pass computes f_{θt}(x) and J(θ − θt) together.
 /// </summary>
-public sealed class LinearizedClassifier : Classifier
+public sealed class LinearizedClassifier : Classifier, ITaylorModel
 {
     private readonly NtkModel _parent;
     private readonly ParameterList _theta = new();
@@ -37,6 +37,7 @@ public sealed class LinearizedClassifier : Classifier
     public override IReadOnlyList<Parameter> Trainable => _theta.ToList();
     public override nn.Module CheckpointModule => this;
     public NtkModel Parent => _parent;
+    public override ITaylorModel Taylor => this;
 
     public override void SetTraining(bool training) { } // BN statistics are the parent's, frozen
     public override bool IsTraining => false;

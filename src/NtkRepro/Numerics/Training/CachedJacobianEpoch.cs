@@ -14,7 +14,7 @@ namespace NtkRepro.Numerics.Training;
 /// </summary>
 public static class CachedJacobianEpoch
 {
-    public static EpochMetrics Run(LinearizedClassifier child, JacobianFeatures features, MomentumSgd optimizer, Tensor labels,
+    public static EpochMetrics Run(ITaylorModel child, JacobianFeatures features, MomentumSgd optimizer, Tensor labels,
         EpochPlan plan, IProgressSink progress, Action<int>? afterBatch = null)
     {
         if (plan.Adversarial) throw new ArgumentException("cached Jacobian rows train benign epochs only: attacks need input gradients");
@@ -63,7 +63,7 @@ public static class CachedJacobianEpoch
     /// chunk by chunk: each sample's gradient term needs only its own logits, so a chunk's rows
     /// serve both products while in cache and every row is read from memory once.
     /// </summary>
-    private static (Tensor Logits, Tensor Gradient) LogitsAndGradient(LinearizedClassifier child, JacobianFeatures features, Tensor delta,
+    private static (Tensor Logits, Tensor Gradient) LogitsAndGradient(ITaylorModel child, JacobianFeatures features, Tensor delta,
         Tensor indices, Tensor labels)
     {
         long size = indices.shape[0];

@@ -128,13 +128,13 @@ public static class Evaluator
             Tensor cleanPred;
             using (torch.no_grad())
             {
-                if (model is LinearizedClassifier child)
+                if (model.Taylor is { } taylor)
                 {
                     // One pass gives both terms and, from them, the logits.
-                    var (f0, delta) = child.Decompose(x);
+                    var (f0, delta) = taylor.Decompose(x);
                     deltaSq += delta.pow(2).sum().ToDouble();
                     f0Sq += f0.pow(2).sum().ToDouble();
-                    cleanPred = child.Logits(f0, delta).argmax(1);
+                    cleanPred = taylor.Logits(f0, delta).argmax(1);
                 }
                 else cleanPred = model.forward(x).argmax(1);
             }
@@ -168,7 +168,7 @@ public static class Evaluator
         var sanity = new AttackSanity(maxPerturbation, maxPerturbation <= config.Attack.Epsilon + 1e-6, inRange, noNan,
             robustAcc <= cleanAcc, changed, meanGrad, SuspectedGradientMasking: blind || unmoved, (double)zeroGradient / n,
             diagnostics.NonFiniteGradientSteps);
-        bool linear = model is LinearizedClassifier;
+        bool linear = model.Taylor is not null;
         return new EvalResult(model.Dynamics, n, cleanAcc, robustAcc, config.Attack.ToString(),
             linear ? KernelMetrics.RelativeFirstOrder(deltaSq / n, f0Sq / n) : null,
             linear ? deltaSq / n : null, linear ? f0Sq / n : null, sanity, watch.Elapsed.TotalSeconds, new Correctness(cleanBits), new Correctness(robustBits));

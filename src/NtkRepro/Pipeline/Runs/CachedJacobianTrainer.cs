@@ -10,7 +10,7 @@ namespace NtkRepro.Pipeline.Runs;
 /// is first trained, from the parent the (possibly resumed) child holds, or taken from the
 /// shared cache when a sibling of the same parent checkpoint computed them.
 /// </summary>
-internal sealed class CachedJacobianTrainer(LinearizedClassifier child, MomentumSgd optimizer, LabeledImages train,
+internal sealed class CachedJacobianTrainer(ITaylorModel child, MomentumSgd optimizer, LabeledImages train,
     JacobianCacheOptions cache, string parentCheckpoint, IProgressSink progress, string task) : IDisposable
 {
     private JacobianFeatures? _features;

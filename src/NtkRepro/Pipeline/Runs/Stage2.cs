@@ -36,7 +36,9 @@ public static class Stage2
         if (config.TrainingRoute != TrainingRoute.CachedJacobian)
             return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs, PlanFor, CheckpointAfter, [], progress,
                 route: () => Json.EnumName(TrainingRoute.ForwardPass));
-        using var cached = new CachedJacobianTrainer((LinearizedClassifier)classifier, optimizer, train,
+        var taylor = classifier.Taylor ?? throw new InvalidOperationException(
+            $"the cached-Jacobian route trains a Taylor model of the parent, and {config.Dynamics.Name()} children are not one");
+        using var cached = new CachedJacobianTrainer(taylor, optimizer, train,
             (cache ?? new()) with { ScratchFolder = cache?.ScratchFolder ?? dir.Path },
             $"{config.ParentFolder(runPath)} epoch {RunDirectory.EpochName(config.SpawnEpoch)}", progress, task);
         return RunDriver.Execute(dir, classifier, optimizer, train, config.Epochs, PlanFor, CheckpointAfter, [], progress,
@@ -46,7 +48,7 @@ public static class Stage2
     /// <summary>The configuration with its training route resolved (<see cref="TrainingRoutes.Resolve"/>).</summary>
     public static Stage2Config WithResolvedRoute(Stage2Config config, Classifier child, int trainCount)
     {
-        long bytes = child is LinearizedClassifier linear ? JacobianFeatures.BytesFor(linear.Parent, trainCount) : 0;
+        long bytes = child.Taylor is { } taylor ? JacobianFeatures.BytesFor(taylor.Parent, trainCount) : 0;
         return config with { TrainingRoute = TrainingRoutes.Resolve(config.TrainingRoute, config.Dynamics, config.Adversarial, bytes, config.Epochs) };
     }
 

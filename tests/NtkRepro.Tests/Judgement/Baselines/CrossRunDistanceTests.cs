@@ -59,6 +59,18 @@ public class CrossRunDistanceTests(ITestOutputHelper output)
     public void TwoRunsMeasureNoSpreadOfTheirDistancesSoTheFamilyIsLeftToTheExactMode() => Assert.Equal(0, Alarms(2, 40, 2));
 
     [Theory]
+    [InlineData(2, 0, 3)]
+    [InlineData(4, 3, 0)]
+    public void TheSummaryCountsOnlyTheFiguresItCompared(int n, int compared, int notCompared)
+    {
+        var rng = new Random(n);
+        var report = SnapshotComparison.Compare(Snapshot(rng, n, 8), Snapshot(rng, n, 8));
+        Assert.Equal((compared, notCompared), (report.FiguresCompared, report.FiguresNotCompared));
+        Assert.Equal(notCompared > 0, report.Summary().Contains($"{notCompared} cross-run distance(s) of fewer than three runs not compared", StringComparison.Ordinal));
+        Assert.StartsWith($"preset 'sim', statistical mode (the baseline has no fingerprint): {compared} figures in", report.Summary(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(4)]
     [InlineData(6)]
     public void AtKernelsMovedTwiceAsFarFromTheBenignOnesFail(int n) => Assert.InRange(Alarms(n, 16, 100 + n), 0.8, 1);

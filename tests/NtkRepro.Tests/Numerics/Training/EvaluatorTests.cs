@@ -61,6 +61,39 @@ public class EvaluatorTests
         Assert.Equal(0.0, r2.FirstOrderRatio);
     }
 
+    /// <summary>
+    /// A Taylor model that is not <see cref="LinearizedClassifier"/>: f0 = 2z and Δf = z for one
+    /// linear map z of the image, so ‖Δf‖²/‖f0‖² is exactly 1/4 whatever the images.
+    /// </summary>
+    private sealed class ScaledTaylorModel : Classifier, ITaylorModel
+    {
+        private readonly ConstructedClassifier _z = new(x => x);
+        private readonly NtkModel _parent = new ModelSpec(ModelSpec.SmallCnn, 4, 10).Create(0);
+
+        public ScaledTaylorModel() : base("ScaledTaylor") => register_module("z", _z);
+
+        public NtkModel Parent => _parent;
+        public override ITaylorModel Taylor => this;
+        public override Dynamics Dynamics => Dynamics.Linearized;
+        public override IReadOnlyList<TorchSharp.Modules.Parameter> Trainable => _z.Trainable;
+        public override torch.nn.Module CheckpointModule => this;
+        public override void SetTraining(bool training) { }
+        public override bool IsTraining => false;
+        public (torch.Tensor F0, torch.Tensor Delta) Decompose(torch.Tensor x) { var z = _z.forward(x); return (2 * z, z); }
+        public torch.Tensor Logits(torch.Tensor f0, torch.Tensor delta) => f0 + delta;
+        public override torch.Tensor forward(torch.Tensor x) { var (f0, delta) = Decompose(x); return Logits(f0, delta); }
+    }
+
+    [Fact]
+    public void AnyTaylorModelGetsItsFirstOrderRatioNotOnlyTheLinearizedClassifier()
+    {
+        using var model = new ScaledTaylorModel();
+        using var test = Images(0.3, 0.5, 0.7, 0.4);
+        var r = Evaluator.Evaluate(model, test, Attack(steps: 1), NullProgress.Instance);
+        Assert.Equal(0.25, r.FirstOrderRatio);
+        Assert.Equal(4 * r.MeanDeltaSquared!.Value, r.MeanF0Squared!.Value);
+    }
+
     /// <summary>Test images with the given mean brightness each (a uniform band of ±0.1 around it), labelled 0..9 in turn.</summary>
     private static LabeledImages Images(params double[] brightness)
     {
