@@ -21,25 +21,36 @@ namespace NtkRepro.Tests.Judgement.Baselines;
 [Tier(TestTier.Detection)]
 public class PlantedDefectTests(PlantedDefectTests.Reference reference, ITestOutputHelper output) : IClassFixture<PlantedDefectTests.Reference>
 {
-    /// <summary>
-    /// A planted change. <paramref name="InvisibleBecause"/>: why the figures cannot show it
-    /// statistically at the smoke scale (it must then still fail the exact mode).
-    /// </summary>
-    public sealed record Case(string Name, Func<Preset, Preset> Plant, bool IsDefect = true, string? InvisibleBecause = null);
+    /// <summary>What the statistical mode must make of a planted defect.</summary>
+    public enum Sight
+    {
+        /// <summary>It must fail the comparison.</summary>
+        Caught,
+        /// <summary>The figures cannot show it at the smoke scale: it must pass (a claim of no power, checked like one of power).</summary>
+        Invisible,
+        /// <summary>Its shift sits at the threshold, so either outcome is right; only the exact mode is required to see it.</summary>
+        Borderline,
+    }
+
+    /// <summary>A planted change; <paramref name="Because"/> says why it is not <see cref="Sight.Caught"/> when it is not.</summary>
+    public sealed record Case(string Name, Func<Preset, Preset> Plant, bool IsDefect = true, Sight Statistical = Sight.Caught, string? Because = null);
 
     public static readonly IReadOnlyList<Case> Cases =
     [
         new("control: evaluation batch size 50 instead of 100 (must not move a figure)", p => p with { EvalBatchSize = 50 }, IsDefect: false),
         new("the kernels computed on the wrong subset (seed 1)", p => p with { KernelSubset = p.KernelSubset with { Seed = 1 } },
-            InvisibleBecause: "another random subset of the same classes gives kernel metrics from the same distribution"),
+            Statistical: Sight.Borderline, Because: "another random subset of the same classes gives kernel metrics from the same distribution, " +
+            "but the kernel-target alignment depends on which images the subset holds and the baseline's runs share one subset: " +
+            "its families shift by about the omnibus threshold"),
         new("stage 2 at a tenth of its learning rate", p => p with { Stage2LearningRate = p.Stage2LearningRate / 10 },
-            InvisibleBecause: "smoke's children train one epoch: at either rate they stay within noise of their parent"),
+            Statistical: Sight.Invisible, Because: "smoke's children train one epoch: at either rate they stay within noise of their parent"),
         new("stage 1 at half its learning rate", p => p with { Stage1LearningRate = p.Stage1LearningRate / 2 }),
         new("the training attack one PGD step instead of two", p => p with { TrainAttack = p.TrainAttack with { Steps = 1 } }),
         new("adversarial training on adversarial batches only (Madry) instead of the authors' mixture", p => p with { AdversarialMode = AdversarialMode.Pure }),
         new("half the training batch size", p => p with { BatchSize = p.BatchSize / 2 }),
         new("the evaluation attack one PGD step instead of three", p => p with { EvalAttack = p.EvalAttack with { Steps = 1 } },
-            InvisibleBecause: "smoke's models are at chance (11% clean, 5% robust on 100 test images): the attack's strength moves robust accuracy by a point or two, within noise"),
+            Statistical: Sight.Invisible,
+            Because: "smoke's models are at chance (11% clean, 5% robust on 100 test images): the attack's strength moves robust accuracy by a point or two, within noise"),
         new("a model twice as wide", p => p with { Width = p.Width * 2 }),
     ];
 
@@ -86,7 +97,10 @@ public class PlantedDefectTests(PlantedDefectTests.Reference reference, ITestOut
             return;
         }
         Assert.False(exact.Matches, $"{name}: not even the exact mode sees it");
-        Assert.True(statistical.Matches == (c.InvisibleBecause is not null),
-            c.InvisibleBecause is null ? $"{name}: not caught\n{statistical.Format()}" : $"{name}: caught, though listed as invisible ({c.InvisibleBecause})");
+        switch (c.Statistical)
+        {
+            case Sight.Caught: Assert.False(statistical.Matches, $"{name}: not caught\n{statistical.Format()}"); break;
+            case Sight.Invisible: Assert.True(statistical.Matches, $"{name}: caught, though listed as invisible ({c.Because})\n{statistical.Format()}"); break;
+        }
     }
 }
