@@ -43,11 +43,21 @@ public static class ReproduceCommand
             var watch = System.Diagnostics.Stopwatch.StartNew();
             Invocation Record(int computed, int reused, int failed) =>
                 new(started, watch.Elapsed.TotalSeconds, workers, stepThreads, computed, reused, failed, MachineDescription.WithoutLibtorch(MachineDescription.Describe(dev)));
+            var ledger = InvocationLedger.Begin(store, Record(0, 0, 0));
             return ProgressConsole.Run(writer, progress =>
             {
                 if (workers == 1)
+                {
+                    int ran = 0, kept = 0;
                     return ChecksOutcome.ExitCode(Reproduction.Run(thePlan, store, dev, progress, parse.GetValue(data),
-                        beforeReport: (timings, failed) => InvocationLedger.Append(store, Record(timings.Count(t => !t.Cached), timings.Count(t => t.Cached), failed.Count))).Failed, progress);
+                        afterStep: t =>
+                        {
+                            if (t.Cached) kept++;
+                            else ran++;
+                            ledger.Update(Record(ran, kept, 0));
+                        },
+                        beforeReport: (timings, failed) => ledger.End(Record(timings.Count(t => !t.Cached), timings.Count(t => t.Cached), failed.Count))).Failed, progress);
+                }
                 var passThrough = new List<string> { "--device", parse.GetValue(device)! };
                 if (parse.GetValue(data) is { } d) passThrough.AddRange(["--data", d]);
                 if (parse.GetValue(plan.Datasets) is { } ds) passThrough.AddRange(["--dataset", ds]);
@@ -56,9 +66,12 @@ public static class ReproduceCommand
                 using (var probe = new StepExecutor(thePlan, store, dev, progress, parse.GetValue(data), ReportStep.All))
                 {
                     var costs = new CostModel(thePlan, StepCosts.Kept(thePlan.Preset.Name), Calibration.Seconds(dev));
-                    var outcome = new ParallelExecutor(thePlan, probe.IsDone, workers, progress, costs).Run(launcher.Launch);
+                    var outcome = new ParallelExecutor(thePlan, probe.IsDone, workers, progress, costs)
+                    {
+                        WorkerEnded = (computed, reused, failed) => ledger.Update(Record(computed, reused, failed)),
+                    }.Run(launcher.Launch);
                     int others = outcome.Computed.Count + outcome.Failed.Count + outcome.Blocked.Count;
-                    InvocationLedger.Append(store, Record(outcome.Computed.Count, thePlan.Steps.Count - 1 - others, outcome.Failed.Count + outcome.Blocked.Count));
+                    ledger.End(Record(outcome.Computed.Count, thePlan.Steps.Count - 1 - others, outcome.Failed.Count + outcome.Blocked.Count));
                     if (outcome.Computed.Count > 0)
                         progress.Log($"workers done in {Numerics.Util.Eta.Short(watch.Elapsed)} of wall time; " +
                             $"the first estimate said {Numerics.Util.Eta.Short(TimeSpan.FromSeconds(outcome.FirstEstimateSeconds))} " +

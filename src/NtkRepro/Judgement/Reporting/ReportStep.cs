@@ -42,11 +42,13 @@ public static class Reproduction
     /// <param name="which">The steps to run or reuse (default: all); the report step always runs.</param>
     /// <param name="computedByWorkers">Steps that worker processes of this invocation computed: timed as run now, not cached.</param>
     /// <param name="beforeReport">Called with this process's step timings once every step but the report has run (to record the invocation the report then reads).</param>
+    /// <param name="afterStep">Called with each step's timing but the report's once it has run or been reused.</param>
     public static Outcome Run(Plan plan, ArtifactStore store, Device device, IProgressSink progress, string? dataOption, Func<PlanStep, bool>? which = null,
-        IReadOnlySet<string>? computedByWorkers = null, Action<IReadOnlyList<StepTiming>, IReadOnlyList<FailedStepChecks>>? beforeReport = null)
+        IReadOnlySet<string>? computedByWorkers = null, Action<IReadOnlyList<StepTiming>, IReadOnlyList<FailedStepChecks>>? beforeReport = null,
+        Action<StepTiming>? afterStep = null)
     {
         using var executor = new StepExecutor(plan, store, device, progress, dataOption, ReportStep.All) { ComputedByWorkers = computedByWorkers ?? new HashSet<string>() };
-        var timings = InProcessExecutor.Run(executor, progress, s => s.Key != Plan.ReportKey && (which is null || which(s))).ToList();
+        var timings = InProcessExecutor.Run(executor, progress, s => s.Key != Plan.ReportKey && (which is null || which(s)), afterStep).ToList();
         beforeReport?.Invoke(timings, executor.Failed);
         timings.Add(executor.Run(plan.Step(Plan.ReportKey)));
         var results = ReportStep.Kind.Read(plan, store, plan.Step(Plan.ReportKey))

@@ -11,7 +11,8 @@ public static class InProcessExecutor
     /// (image passes) over the steps still to compute, so the ETA is the measured rate applied to
     /// the cost model; steps the store already holds are reused and counted apart.
     /// </summary>
-    public static IReadOnlyList<StepTiming> Run(StepExecutor executor, IProgressSink progress, Func<PlanStep, bool>? which = null)
+    /// <param name="afterStep">Called with each step's timing once it has run or been reused.</param>
+    public static IReadOnlyList<StepTiming> Run(StepExecutor executor, IProgressSink progress, Func<PlanStep, bool>? which = null, Action<StepTiming>? afterStep = null)
     {
         var plan = executor.Plan;
         var steps = plan.Waves.SelectMany(w => w).Where(which ?? (_ => true)).ToList();
@@ -26,6 +27,7 @@ public static class InProcessExecutor
         foreach (var step in steps)
         {
             timings.Add(executor.Run(step));
+            afterStep?.Invoke(timings[^1]);
             if (!toCompute.Contains(step)) continue;
             done += step.ImagePasses;
             computed++;

@@ -19,6 +19,9 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
     /// <summary>Steps whose estimated cost is below this many seconds share a worker with other ready steps.</summary>
     public double BatchSeconds { get; init; } = 20;
 
+    /// <summary>Called after each worker ends, with the steps computed so far in this run, those reused and those failed.</summary>
+    public Action<int, int, int>? WorkerEnded { get; init; }
+
     /// <param name="Computed">The steps the workers finished in this run.</param>
     /// <param name="FirstEstimateSeconds">The wall time the cost model gave before anything ran.</param>
     public sealed record Outcome(IReadOnlyList<string> Failed, IReadOnlyList<string> Blocked, IReadOnlySet<string> Computed, double FirstEstimateSeconds = 0);
@@ -84,6 +87,7 @@ public sealed class ParallelExecutor(Plan plan, Func<PlanStep, bool> isDone, int
                 pending.Remove(b);
                 blocked.Add(b.Key);
             }
+            WorkerEnded?.Invoke(done.Count - reused, reused, failed.Count);
         }
         foreach (var s in pending)
         {

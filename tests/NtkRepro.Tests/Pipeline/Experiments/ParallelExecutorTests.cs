@@ -82,6 +82,25 @@ public class ParallelExecutorTests
     }
 
     [Fact]
+    public void EachEndedWorkerReportsTheCountsSoFar()
+    {
+        var bad = Smoke.Steps.First(s => s.Work is Stage1Work w && w.Schedule == NtkRepro.Numerics.Training.ScheduleKind.Adversarial);
+        var store = new FakeStore(s => s.Key == bad.Key);
+        var first = Smoke.Steps.First(s => s.DependsOn.Count == 0 && s.Key != bad.Key);
+        store.Done[first.Key] = 1;
+        var seen = new List<(int Computed, int Reused, int Failed)>();
+        var outcome = new ParallelExecutor(Smoke, store.IsDone, 2, NullProgress.Instance)
+        {
+            BatchSeconds = 0,
+            WorkerEnded = (computed, reused, failed) => seen.Add((computed, reused, failed)),
+        }.Run(store.Launch);
+        Assert.Equal(Smoke.Steps.Count - 1 - 1 - outcome.Blocked.Count, seen.Count); // one worker per step computed or failed
+        Assert.All(seen, s => Assert.Equal(1, s.Reused));
+        Assert.Equal(Enumerable.Range(1, seen.Count), seen.Select(s => s.Computed + s.Failed));
+        Assert.Equal((outcome.Computed.Count, 1), (seen[^1].Computed, seen[^1].Failed));
+    }
+
+    [Fact]
     public void SmallReadyStepsShareAWorkerAndBigOnesRunAlone()
     {
         var store = new FakeStore();
