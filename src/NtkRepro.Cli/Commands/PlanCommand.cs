@@ -57,10 +57,11 @@ public static class PlanCommand
         var model = new CostModel(plan, kept, kept is null ? 0 : Calibration.Seconds(torch.CPU));
         var steps = plan.Steps.Where(s => s.Key != Plan.ReportKey).ToList();
         double Minutes(IEnumerable<PlanStep> these) => these.Sum(model.Seconds) / 60;
-        int jobs = Environment.ProcessorCount;
+        // A GPU preset's image-pass rate is one GPU's: steps beside each other on it share that rate, so the wall time is one step at a time.
+        int jobs = plan.Preset.NeedsGpu ? 1 : Environment.ProcessorCount;
         double wall = new WorkerSchedule(steps, model.Seconds, 20).Simulate(new HashSet<string>(), steps, [], jobs, model.LaunchSeconds);
         output.WriteLine($"preset {plan.Preset.Name}: {plan.Steps.Count} steps in {plan.Waves.Count} waves, about {Minutes(steps) / 60:F1} {(plan.Preset.NeedsGpu ? "GPU" : "CPU")} hours " +
-                         $"({Eta.Short(TimeSpan.FromSeconds(wall))} of wall time with {jobs} worker(s)) by {model.Describe()}");
+                         $"({Eta.Short(TimeSpan.FromSeconds(wall))} of wall time {(plan.Preset.NeedsGpu ? "on one GPU" : $"with {jobs} worker(s)")}) by {model.Describe()}");
         output.WriteLine($"store: about {StoreProjection.Describe(StoreProjection.Bytes(plan, v => StoreProjection.CheckpointBytes(TensorElements(plan.Preset.ModelFor(v)))))} " +
                          $"(stage-1 runs keep the checkpoints at epochs {string.Join(", ", plan.Preset.CheckpointsRead.Select(RunDirectory.EpochName))})");
         int w = 0;
