@@ -53,10 +53,9 @@ public static class ReproduceCommand
                         afterStep: t =>
                         {
                             if (t.Cached) kept++;
-                            else ran++;
-                            ledger.Update(Record(ran, kept, 0));
+                            else ledger.Update(Record(++ran, kept, 0)); // a reused step adds no wall time worth a write
                         },
-                        beforeReport: (timings, failed) => ledger.End(Record(timings.Count(t => !t.Cached), timings.Count(t => t.Cached), failed.Count))).Failed, progress);
+                        beforeReport: (_, failed) => ledger.End(Record(ran, kept, failed.Count))).Failed, progress);
                 }
                 var passThrough = new List<string> { "--device", parse.GetValue(device)! };
                 if (parse.GetValue(data) is { } d) passThrough.AddRange(["--data", d]);

@@ -113,6 +113,7 @@ public static class Evaluator
         var watch = System.Diagnostics.Stopwatch.StartNew();
         model.SetTraining(false);
         int n = test.Count, batches = (n + config.BatchSize - 1) / config.BatchSize;
+        var taylor = model.Taylor;
         long clean = 0, robust = 0, changed = 0, zeroGradient = 0;
         var cleanBits = new List<bool>(n);
         var robustBits = new List<bool>(n);
@@ -128,7 +129,7 @@ public static class Evaluator
             Tensor cleanPred;
             using (torch.no_grad())
             {
-                if (model.Taylor is { } taylor)
+                if (taylor is not null)
                 {
                     // One pass gives both terms and, from them, the logits.
                     var (f0, delta) = taylor.Decompose(x);
@@ -168,7 +169,7 @@ public static class Evaluator
         var sanity = new AttackSanity(maxPerturbation, maxPerturbation <= config.Attack.Epsilon + 1e-6, inRange, noNan,
             robustAcc <= cleanAcc, changed, meanGrad, SuspectedGradientMasking: blind || unmoved, (double)zeroGradient / n,
             diagnostics.NonFiniteGradientSteps);
-        bool linear = model.Taylor is not null;
+        bool linear = taylor is not null;
         return new EvalResult(model.Dynamics, n, cleanAcc, robustAcc, config.Attack.ToString(),
             linear ? KernelMetrics.RelativeFirstOrder(deltaSq / n, f0Sq / n) : null,
             linear ? deltaSq / n : null, linear ? f0Sq / n : null, sanity, watch.Elapsed.TotalSeconds, new Correctness(cleanBits), new Correctness(robustBits));
